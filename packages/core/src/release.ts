@@ -1,0 +1,119 @@
+import { EVENT_BITS } from './events.js';
+import type { Heap } from './heap.js';
+import { guarded } from './host.js';
+import type { ObjIndex } from './ref.js';
+import { F_FINALIZED, F_FINALIZER, F_RELEASING, F_TRACKED } from './tables.js';
+import { clearWeakrefsOnDeath } from './weakrefs.js';
+
+const START = -1;
+
+/**
+ * Releases objects whose reference count reached zero, in CPython's order: the finalizer first
+ * (it may resurrect the object, and runs at most once), then weak references are cleared and
+ * their callbacks run, then referents are released in the type's release order, each one fully
+ * before the next, and the object's memory is freed last. The walk uses an explicit stack, so a
+ * million-long chain is released without deep host recursion, in the order recursion would give.
+ */
+export class ReleaseEngine {
+  private readonly stack: number[] = [];
+  private depth = 0;
+
+  /** Creates the engine of `heap`. */
+  constructor(private readonly heap: Heap) {}
+
+  /** Releases `root`, whose count just reached zero, and everything that dies with it. */
+  release(root: ObjIndex): void {
+    // Host code (finalizers, callbacks) can release more objects while we run: give those their own stack.
+    const stack = this.depth === 0 ? this.stack : [];
+    const base = stack.length;
+    this.depth++;
+    try {
+      stack.push(root, START);
+      while (stack.length > base) this.advance(stack);
+    } finally {
+      this.depth--;
+      stack.length = base;
+    }
+  }
+
+  private advance(stack: number[]): void {
+    const heap = this.heap;
+    const n = stack.length;
+    const obj = stack[n - 2];
+    let cursor = stack[n - 1];
+    if (cursor === START) {
+      if (!this.begin(obj)) {
+        stack.length = n - 2;
+        return;
+      }
+      cursor = 0;
+    }
+    const t = heap.tables;
+    const len = t.slotLen[obj];
+    const reverse = heap.types.get(t.type[obj]).releaseOrder === 'reverse';
+    const zeroHook = heap.collector.doRefcountZero;
+    while (cursor < len) {
+      const k = reverse ? len - 1 - cursor : cursor;
+      cursor++;
+      const data = heap.slots.data;
+      const p = t.slotOff[obj] + k;
+      const child = data[p];
+      if (child === 0) continue;
+      data[p] = 0;
+      if (!heap.decReachesZero(child)) continue;
+      if (zeroHook) {
+        zeroHook.call(heap.collector, child);
+        continue;
+      }
+      stack[n - 1] = cursor;
+      stack.push(child, START);
+      return;
+    }
+    stack.length = n - 2;
+    heap.freeIndex(obj, heap.freeCause);
+  }
+
+  /** Runs the finalizer and clears weak references; false if the object was resurrected. */
+  private begin(obj: ObjIndex): boolean {
+    const heap = this.heap;
+    const t = heap.tables;
+    t.flags[obj] |= F_RELEASING;
+    const container = heap.types.get(t.type[obj]).container;
+    if (t.flags[obj] & F_TRACKED) heap.untrackIndex(obj);
+    if ((t.flags[obj] & (F_FINALIZER | F_FINALIZED)) === F_FINALIZER) {
+      t.flags[obj] |= F_FINALIZED;
+      t.rc[obj] = 1;
+      // CPython tracks the object again while its finalizer runs.
+      if (container) heap.trackIndex(obj);
+      heap.runFinalizer(obj);
+      const left = --heap.tables.rc[obj];
+      if (left > 0) {
+        heap.tables.flags[obj] &= ~F_RELEASING;
+        heap.metrics.resurrections++;
+        if (heap.events.mask & EVENT_BITS.resurrected) {
+          heap.events.emit({ kind: 'resurrected', step: heap.step, obj: heap.ref(obj) });
+        }
+        return false;
+      }
+      if (heap.tables.flags[obj] & F_TRACKED) heap.untrackIndex(obj);
+    }
+    if (heap.tables.wrHead.length !== 0 && heap.tables.wrHead[obj] !== 0) clearWeakrefsOnDeath(heap, obj);
+    return true;
+  }
+}
+
+/** Runs `obj`'s finalizer through the heap's host, recording the run. */
+export function runFinalizerOf(heap: Heap, obj: ObjIndex): void {
+  heap.tables.flags[obj] |= F_FINALIZED;
+  heap.metrics.finalizersRun++;
+  const ref = heap.ref(obj);
+  if (heap.events.mask & EVENT_BITS['finalizer-run']) {
+    heap.events.emit({
+      kind: 'finalizer-run',
+      step: heap.step,
+      obj: ref,
+      type: heap.types.get(heap.tables.type[obj]).name,
+    });
+  }
+  guarded(heap, () => heap.host.runFinalizer(heap, ref));
+}

@@ -1,0 +1,130 @@
+import type { WorkCounts } from './collector.js';
+import type { FreeCause } from './events.js';
+import type { Heap } from './heap.js';
+import type { ObjIndex } from './ref.js';
+import { F_ALIVE, type ObjectField } from './tables.js';
+
+/**
+ * Marking with an explicit worklist (no recursion), for tracing collectors. Marks live in a
+ * per-object byte compared against an epoch, so starting a new marking costs nothing (the bytes
+ * are only wiped once every 255 markings).
+ */
+export class Marker {
+  private readonly marks: ObjectField<Uint8Array>;
+  private epoch = 0;
+  private stack = new Int32Array(4096);
+  private sp = 0;
+
+  /** Creates a marker for `heap`. */
+  constructor(private readonly heap: Heap) {
+    this.marks = heap.createField(Uint8Array);
+    this.begin();
+  }
+
+  /** Starts a new marking: nothing is marked. */
+  begin(): void {
+    this.epoch++;
+    if (this.epoch === 256) {
+      this.marks.data.fill(0);
+      this.epoch = 1;
+    }
+    this.sp = 0;
+  }
+
+  /** Whether `i` is marked in the current marking. */
+  isMarked(i: ObjIndex): boolean {
+    return this.marks.data[i] === this.epoch;
+  }
+
+  /** Marks `i` and queues it for scanning; false if it was already marked. */
+  mark(i: ObjIndex): boolean {
+    const m = this.marks.data;
+    if (m[i] === this.epoch) return false;
+    m[i] = this.epoch;
+    if (this.sp === this.stack.length) {
+      const next = new Int32Array(this.stack.length * 2);
+      next.set(this.stack);
+      this.stack = next;
+    }
+    this.stack[this.sp++] = i;
+    return true;
+  }
+
+  /** Marks every root. */
+  markRoots(work: WorkCounts): void {
+    this.heap.roots.forEach((i) => {
+      work.refsScanned++;
+      this.mark(i);
+    });
+  }
+
+  /** Scans queued objects until the worklist is empty, marking what they reference. */
+  drain(work: WorkCounts): void {
+    const heap = this.heap;
+    const t = heap.tables;
+    const slotOff = t.slotOff;
+    const slotLen = t.slotLen;
+    const data = heap.slots.data;
+    const marks = this.marks.data;
+    const epoch = this.epoch;
+    let stack = this.stack;
+    let sp = this.sp;
+    let visited = 0;
+    let scanned = 0;
+    while (sp > 0) {
+      const o = stack[--sp];
+      visited++;
+      const off = slotOff[o];
+      const end = off + slotLen[o];
+      for (let p = off; p < end; p++) {
+        const c = data[p];
+        if (c === 0) continue;
+        scanned++;
+        if (marks[c] === epoch) continue;
+        marks[c] = epoch;
+        if (sp === stack.length) {
+          const next = new Int32Array(stack.length * 2);
+          next.set(stack);
+          stack = next;
+        }
+        stack[sp++] = c;
+      }
+    }
+    this.stack = stack;
+    this.sp = 0;
+    work.objectsVisited += visited;
+    work.refsScanned += scanned;
+  }
+
+  /** Marks everything reachable from the roots; returns nothing, see {@link isMarked}. */
+  markFromRoots(work: WorkCounts): void {
+    this.begin();
+    this.markRoots(work);
+    this.drain(work);
+  }
+
+  /** Live objects that are not marked, in index order. */
+  unmarked(): ObjIndex[] {
+    const out: ObjIndex[] = [];
+    const flags = this.heap.tables.flags;
+    const marks = this.marks.data;
+    for (let i = 1, end = this.heap.indexBound; i < end; i++) {
+      if (flags[i] & F_ALIVE && marks[i] !== this.epoch) out.push(i);
+    }
+    return out;
+  }
+}
+
+/** Frees every object of `garbage` (already known unreachable, weak references already cleared). */
+export function sweepObjects(
+  heap: Heap,
+  garbage: readonly ObjIndex[],
+  cause: FreeCause,
+  work: WorkCounts,
+): void {
+  const flags = heap.tables.flags;
+  for (const i of garbage) {
+    work.objectsVisited++;
+    if (flags[i] & F_ALIVE) heap.freeIndex(i, cause);
+  }
+}

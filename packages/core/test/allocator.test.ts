@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createBumpAllocator,
+  createPymallocModel,
+  PYMALLOC_ARENA_SIZE,
+  PYMALLOC_POOL_OVERHEAD,
+  PYMALLOC_POOL_SIZE,
+} from '../src/index.js';
+
+describe('pymalloc model', () => {
+  it('reuses the last freed block of a size class first', () => {
+    const a = createPymallocModel();
+    const [x, y, z] = [a.allocate(48), a.allocate(48), a.allocate(48)];
+    a.free(z, 48);
+    a.free(x, 48);
+    a.free(y, 48);
+    expect([a.allocate(48), a.allocate(48), a.allocate(48)]).toEqual([y, x, z]);
+  });
+
+  it('lays blocks out in 16-byte size classes after the pool header', () => {
+    const a = createPymallocModel({ arenaBase: 0x100000000 });
+    const first = a.allocate(1);
+    expect(first).toBe(0x100000000 + PYMALLOC_POOL_OVERHEAD);
+    expect(a.allocate(16)).toBe(first + 16);
+    const other = a.allocate(17);
+    expect(other).toBe(0x100000000 + PYMALLOC_POOL_SIZE + PYMALLOC_POOL_OVERHEAD);
+    expect(a.blockSize(17)).toBe(32);
+  });
+
+  it('releases an empty arena unless it is the last usable one, and reports its figures', () => {
+    const a = createPymallocModel();
+    const perPool = Math.floor((PYMALLOC_POOL_SIZE - PYMALLOC_POOL_OVERHEAD) / 512);
+    const blocks: number[] = [];
+    for (let k = 0; k < perPool * 64 + 1; k++) blocks.push(a.allocate(512));
+    expect(a.stats().arenas).toBe(2);
+    expect(a.stats().usedBytes).toBe(blocks.length * 512);
+    for (const b of blocks.slice(0, perPool * 64)) a.free(b, 512);
+    const s = a.stats();
+    expect(s.arenas).toBe(1);
+    expect(s.pools).toBe(1);
+    expect(s.fragmentation).toBeCloseTo(1 - 512 / PYMALLOC_ARENA_SIZE);
+  });
+
+  it('sends requests above 512 bytes to the system allocator', () => {
+    const a = createPymallocModel({ systemBase: 0x5000 });
+    const big = a.allocate(600);
+    expect(big).toBe(0x5000);
+    a.free(big, 600);
+    expect(a.allocate(600)).toBe(0x5000);
+    expect(a.stats().largeBytes).toBe(608);
+  });
+
+  it('rejects freeing an address it never handed out', () => {
+    const a = createPymallocModel();
+    expect(() => a.free(12345, 16)).toThrow(/never allocated/);
+  });
+});
+
+describe('bump allocator', () => {
+  it('bumps upward and reuses freed blocks of the same size last-in-first-out', () => {
+    const a = createBumpAllocator({ base: 0x1000 });
+    const x = a.allocate(24);
+    const y = a.allocate(24);
+    expect(y).toBe(x + 32);
+    a.free(x, 24);
+    a.free(y, 24);
+    expect(a.allocate(20)).toBe(y);
+    expect(a.stats().usedBytes).toBe(32);
+  });
+});
