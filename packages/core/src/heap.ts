@@ -91,6 +91,8 @@ export interface AllocOptions {
 export class HeapLimitError extends HeapError {}
 
 const EPOCH_WRAP = 2 ** 28;
+/** The reference count immortal objects start with: operations still count, but it never reaches zero. */
+export const IMMORTAL_REFCOUNT = 2 ** 30;
 const growableCapacityFloor = 4;
 
 /**
@@ -189,10 +191,9 @@ export class Heap {
 
   /** The index of a live object's handle; throws a {@link HeapError} naming the object if it was freed. */
   index(ref: Ref): ObjIndex {
-    const i = refIndex(ref);
-    if (ref !== this.tables.epoch[i] * 16777216 + i || (this.tables.flags[i] & F_ALIVE) === 0) {
-      throw this.staleError(ref);
-    }
+    // Epochs are odd while alive and change at free, so a matching epoch proves liveness.
+    const i = ref & 0xffffff;
+    if (ref !== this.tables.epoch[i] * 16777216 + i || ref === 0) throw this.staleError(ref);
     return i;
   }
 
@@ -238,7 +239,14 @@ export class Heap {
     );
     const i = refIndex(ref);
     if (options.payload !== undefined) this.tables.payload[i] = options.payload;
-    if (options.immortal) this.tables.flags[i] |= F_IMMORTAL;
+    if (options.immortal) {
+      // Counting goes on but can never reach zero: cheaper than testing a flag on every operation.
+      this.tables.flags[i] |= F_IMMORTAL;
+      this.tables.rc[i] = IMMORTAL_REFCOUNT;
+      this.roots.pinOwned(i);
+      this.roots.remove(0);
+      this.tables.rc[i] = IMMORTAL_REFCOUNT;
+    }
     if (options.refcount !== undefined) this.tables.rc[i] = options.refcount;
     return ref;
   }
@@ -353,10 +361,17 @@ export class Heap {
 
   /** Writes `value` (or {@link NULL_REF}) into slot `slot` of `obj`; the old referent is released. */
   set(obj: Ref, slot: number, value: Ref): void {
-    const o = this.index(obj);
-    const v = value === NULL_REF ? 0 : this.index(value);
-    this.checkSlot(o, slot);
-    this.writeSlot(o, slot, v);
+    // The hot path of every mutator: handle checks inlined (see `index`).
+    const epoch = this.tables.epoch;
+    const o = obj & 0xffffff;
+    if (obj !== epoch[o] * 16777216 + o || obj === 0) throw this.staleError(obj);
+    let v = 0;
+    if (value !== 0) {
+      v = value & 0xffffff;
+      if (value !== epoch[v] * 16777216 + v) throw this.staleError(value);
+    }
+    if (!(slot >= 0 && slot < this.tables.slotLen[o]) || (slot | 0) !== slot) this.checkSlot(o, slot);
+    this.storeSlot(o, slot, v, false);
   }
 
   /** Writes by index, without handle checks (collectors and trusted tools). */
@@ -383,23 +398,44 @@ export class Heap {
     const old = data[p];
     data[p] = v;
     this.step++;
-    this.metrics.writes++;
+    const metrics = this.metrics;
+    metrics.writes++;
     if (this.barrier) {
-      this.metrics.barrierHits++;
+      metrics.barrierHits++;
       this.collector.doWriteBarrier!(o, slot, old, v);
     }
-    if (this.events.mask & EVENT_BITS.write) {
-      this.events.emit({
-        kind: 'write',
-        step: this.step,
-        obj: this.ref(o),
-        slot,
-        old: this.refOrStale(old),
-        value: this.ref(v),
-      });
+    if (this.events.mask !== 0) {
+      if (this.events.mask & EVENT_BITS.write) {
+        this.events.emit({
+          kind: 'write',
+          step: this.step,
+          obj: this.ref(o),
+          slot,
+          old: this.refOrStale(old),
+          value: this.ref(v),
+        });
+      }
+    } else if (this.counting) {
+      // Nobody listens: count inline, calling out only when a count reaches zero.
+      const rc = this.tables.rc;
+      if (v !== 0 && !owned) {
+        rc[v]++;
+        metrics.refcountOps++;
+      }
+      if (old !== 0) {
+        metrics.refcountOps++;
+        if (--rc[old] === 0) this.reachedZero(old);
+      }
+      return;
     }
     if (v !== 0 && !owned) this.inc(v);
     if (old !== 0) this.dec(old);
+  }
+
+  private reachedZero(i: ObjIndex): void {
+    if (this.tables.flags[i] & F_RELEASING) return;
+    if (this.collector.doRefcountZero) this.collector.doRefcountZero(i);
+    else this.release.release(i);
   }
 
   /** Number of slots of `obj` (the length of a growable container). */
@@ -516,9 +552,7 @@ export class Heap {
   /** Adds a reference to an object (by index); counted only when the collector maintains counts. */
   inc(i: ObjIndex): void {
     if (!this.counting) return;
-    const t = this.tables;
-    if (t.flags[i] & F_IMMORTAL) return;
-    const count = ++t.rc[i];
+    const count = ++this.tables.rc[i];
     this.metrics.refcountOps++;
     if (this.events.mask & EVENT_BITS.refcount) {
       this.events.emit({ kind: 'refcount', step: this.step, obj: this.ref(i), count, delta: 1 });
@@ -529,16 +563,12 @@ export class Heap {
   dec(i: ObjIndex): void {
     if (!this.counting) return;
     const t = this.tables;
-    if (t.flags[i] & F_IMMORTAL) return;
     const count = --t.rc[i];
     this.metrics.refcountOps++;
     if (this.events.mask & EVENT_BITS.refcount) {
       this.events.emit({ kind: 'refcount', step: this.step, obj: this.ref(i), count, delta: -1 });
     }
-    if (count === 0 && (t.flags[i] & F_RELEASING) === 0) {
-      if (this.collector.doRefcountZero) this.collector.doRefcountZero(i);
-      else this.release.release(i);
-    }
+    if (count === 0) this.reachedZero(i);
   }
 
   /**
@@ -548,7 +578,6 @@ export class Heap {
   decReachesZero(i: ObjIndex): boolean {
     if (!this.counting) return false;
     const t = this.tables;
-    if (t.flags[i] & F_IMMORTAL) return false;
     const count = --t.rc[i];
     this.metrics.refcountOps++;
     if (this.events.mask & EVENT_BITS.refcount) {
@@ -570,7 +599,7 @@ export class Heap {
     this.dec(this.index(ref));
   }
 
-  /** The reference count of `obj`; throws when the collector does not maintain counts. */
+  /** The reference count of `obj` (immortal objects read {@link IMMORTAL_REFCOUNT} or more); throws when the collector does not maintain counts. */
   refcount(obj: Ref): number {
     const i = this.index(obj);
     if (!this.counting) {

@@ -56,7 +56,14 @@ export {
   type WriteEvent,
 } from './events.js';
 export { cycleBoundGarbage, isCyclic, stronglyConnected } from './graph.js';
-export { type AllocOptions, type FinishReport, Heap, HeapLimitError, type HeapOptions } from './heap.js';
+export {
+  type AllocOptions,
+  type FinishReport,
+  Heap,
+  HeapLimitError,
+  type HeapOptions,
+  IMMORTAL_REFCOUNT,
+} from './heap.js';
 export { defaultHost, guarded, type HeapHost, type WeakrefCallbackFunction } from './host.js';
 export { Metrics, type MetricsSummary, type PromptnessOptions } from './metrics.js';
 export { Mutator, type NewOptions } from './mutator.js';
@@ -108,6 +115,7 @@ export {
   F_WR_PROXY,
   HeapTables,
   type ObjectField,
+  type TypedArray,
 } from './tables.js';
 export { Marker, sweepObjects } from './tracing.js';
 export {

@@ -133,17 +133,18 @@ export class HeapTables {
   }
 }
 
-type Typed = Uint16Array | Uint32Array | Int32Array | Float64Array | Uint8Array;
+/** The typed-array kinds heap tables and collector fields use. */
+export type TypedArray = Uint16Array | Uint32Array | Int32Array | Float64Array | Uint8Array;
 
 /** Copies a typed array into a larger one of the same kind. */
-export function grow<T extends Typed>(array: T, capacity: number): T {
+export function grow<T extends TypedArray>(array: T, capacity: number): T {
   const next = new (array.constructor as new (n: number) => T)(capacity);
   next.set(array as never);
   return next;
 }
 
 /** A per-object field owned by a collector, grown with the heap (re-read `data` after allocation). */
-export interface ObjectField<T extends Typed> {
+export interface ObjectField<T extends TypedArray> {
   /** The values, indexed by {@link ObjIndex}. */
   data: T;
 }
