@@ -170,52 +170,22 @@ class CodeBuilder {
 
   // ------------------------------------------------------------ names
 
+  private nameOp(name: string, ops: Record<'fast' | 'deref' | 'global' | 'name', Op>): void {
+    const how = this.scope.resolve(name);
+    const arg = how === 'fast' || how === 'deref' ? this.localNames.indexOf(name) : this.nameIndex(name);
+    this.emit(ops[how], arg);
+  }
+
   load(name: string): void {
-    switch (this.scope.resolve(name)) {
-      case 'fast':
-        this.emit(Op.LOAD_FAST, this.localNames.indexOf(name));
-        break;
-      case 'deref':
-        this.emit(Op.LOAD_DEREF, this.localNames.indexOf(name));
-        break;
-      case 'global':
-        this.emit(Op.LOAD_GLOBAL, this.nameIndex(name));
-        break;
-      default:
-        this.emit(Op.LOAD_NAME, this.nameIndex(name));
-    }
+    this.nameOp(name, { fast: Op.LOAD_FAST, deref: Op.LOAD_DEREF, global: Op.LOAD_GLOBAL, name: Op.LOAD_NAME });
   }
 
   store(name: string): void {
-    switch (this.scope.resolve(name)) {
-      case 'fast':
-        this.emit(Op.STORE_FAST, this.localNames.indexOf(name));
-        break;
-      case 'deref':
-        this.emit(Op.STORE_DEREF, this.localNames.indexOf(name));
-        break;
-      case 'global':
-        this.emit(Op.STORE_GLOBAL, this.nameIndex(name));
-        break;
-      default:
-        this.emit(Op.STORE_NAME, this.nameIndex(name));
-    }
+    this.nameOp(name, { fast: Op.STORE_FAST, deref: Op.STORE_DEREF, global: Op.STORE_GLOBAL, name: Op.STORE_NAME });
   }
 
   del(name: string): void {
-    switch (this.scope.resolve(name)) {
-      case 'fast':
-        this.emit(Op.DELETE_FAST, this.localNames.indexOf(name));
-        break;
-      case 'deref':
-        this.emit(Op.DELETE_DEREF, this.localNames.indexOf(name));
-        break;
-      case 'global':
-        this.emit(Op.DELETE_GLOBAL, this.nameIndex(name));
-        break;
-      default:
-        this.emit(Op.DELETE_NAME, this.nameIndex(name));
-    }
+    this.nameOp(name, { fast: Op.DELETE_FAST, deref: Op.DELETE_DEREF, global: Op.DELETE_GLOBAL, name: Op.DELETE_NAME });
   }
 
   // ------------------------------------------------------------ statements
