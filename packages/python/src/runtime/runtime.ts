@@ -417,6 +417,14 @@ export class Runtime {
     return formatValue(this, v, spec, converted);
   }
 
+  /** Raises StopIteration carrying the pushed return value of a generator (popped). */
+  raiseStopIteration(): never {
+    const value = this.peek();
+    const exc = this.vm.call(this.builtins.get('StopIteration')!, value === this.None ? [] : [value]);
+    this.setInstanceAttr(exc, 'value', value);
+    return this.vm.raiseObject(exc);
+  }
+
   /** The object `print(..., file=...)` treats as stderr (`sys.stderr`), or 0. */
   stderrObject: Ref = NULL_REF;
 

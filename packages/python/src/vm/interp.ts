@@ -968,11 +968,14 @@ export class Interpreter {
               `'${rt.typeOf(mgr).name}' object does not support the context manager protocol`,
             );
           getAttr(rt, mgr, '__exit__');
-          roots.remove(1);
-          getAttr(rt, roots.peek(0) === mgr ? mgr : mgr, '__enter__');
+          rt.push(mgr);
+          roots.remove(2);
+          getAttr(rt, roots.peek(0), '__enter__');
+          rt.dropUnder(1);
+          f.blocks.push(code[pc + 1], roots.temps - 1);
           this.call(roots.peek(0), []);
           rt.dropUnder(1);
-          f.pc = pc + 1;
+          f.pc = pc + 2;
           break;
         }
         case Op.WITH_EXIT: {
