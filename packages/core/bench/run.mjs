@@ -4,11 +4,11 @@
 // run `pnpm bench` (or `pnpm bench --json` for one {"name","value","unit"} object per line).
 import {
   COLLECTOR_SPEC_VERSION,
+  createBumpAllocator,
+  createNoneCollector,
   DEFAULT_TRAITS,
   Heap,
   Marker,
-  createBumpAllocator,
-  createNoneCollector,
 } from '../dist/index.js';
 
 const json = process.argv.includes('--json');
@@ -16,7 +16,10 @@ const results = [];
 const report = (name, value, unit, target) => {
   results.push({ name, value: Number(value.toFixed(2)), unit });
   if (!json) {
-    const verdict = target === undefined ? '' : `  (target ${target.op} ${target.value} ${unit}: ${target.ok(value) ? 'met' : 'MISSED'})`;
+    const verdict =
+      target === undefined
+        ? ''
+        : `  (target ${target.op} ${target.value} ${unit}: ${target.ok(value) ? 'met' : 'MISSED'})`;
     process.stdout.write(`${name.padEnd(34)} ${value.toFixed(2).padStart(12)} ${unit}${verdict}\n`);
   }
 };
@@ -83,7 +86,8 @@ function buildGraph(collector) {
     marker.markFromRoots(work);
     times.push(performance.now() - t);
   }
-  if (work.objectsVisited !== 7 * 1_000_000) throw new Error(`trace visited ${work.objectsVisited / 7} objects`);
+  if (work.objectsVisited !== 7 * 1_000_000)
+    throw new Error(`trace visited ${work.objectsVisited / 7} objects`);
   report('full-trace-1m-objects', median(times), 'ms', { op: '<=', value: 150, ok: (v) => v <= 150 });
 }
 gc();
@@ -91,7 +95,11 @@ gc();
 // 2. Allocation throughput (allocate, root, unroot), no frees.
 {
   const N = 3_000_000;
-  const heap = new Heap({ collector: createNoneCollector(), allocator: createBumpAllocator(), initialCapacity: N + 16 });
+  const heap = new Heap({
+    collector: createNoneCollector(),
+    allocator: createBumpAllocator(),
+    initialCapacity: N + 16,
+  });
   const Leaf = heap.defineType({ name: 'Leaf' });
   const rates = [];
   for (let r = 0; r < 3; r++) {
@@ -110,7 +118,11 @@ gc();
 // hot working set (65,536 objects, cache-resident), and the memory-bound worst case of writes
 // scattered over 1,000,000 objects (reported for information).
 function writeRate(objects, writes, label, target) {
-  const heap = new Heap({ collector: counting(), allocator: createBumpAllocator(), initialCapacity: objects + 16 });
+  const heap = new Heap({
+    collector: counting(),
+    allocator: createBumpAllocator(),
+    initialCapacity: objects + 16,
+  });
   const Node = heap.defineType({ name: 'Node', container: true });
   const refs = new Array(objects);
   for (let i = 0; i < objects; i++) refs[i] = heap.alloc(Node, 4);
