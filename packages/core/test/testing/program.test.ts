@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createNoneCollector } from '../../src/index.js';
-import { type KitCheckPoint, KitFailure, type KitOp, kitProgram, runKitProgram } from '../../src/testing/index.js';
+import {
+  type KitCheckPoint,
+  KitFailure,
+  type KitOp,
+  kitProgram,
+  runKitProgram,
+} from '../../src/testing/index.js';
 
 const program: KitOp[] = [
   { op: 'new', v: 0, kind: 'plain', slots: 1, resurrect: false },
