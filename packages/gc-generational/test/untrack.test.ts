@@ -87,37 +87,3 @@ describe('list order', () => {
     expect(gc.isTracked(idx(heap.roots.getGlobal('i')))).toBe(false);
   });
 });
-
-describe('cpython-3.14 profile (incremental)', () => {
-  it('runs automatic collections as increments reported as generation 1, every 2000 tracked objects', () => {
-    const { heap, gc, list, T } = pyHeap({ profile: 'cpython-3.14' });
-    gc.collect();
-    const generations: number[] = [];
-    gc.setCallbackInvoker((phase, info) => {
-      if (phase === 'start') generations.push(info.generation);
-    });
-    const keep = list('keep');
-    for (let i = 0; i < 700 * 30; i++) {
-      heap.allocGrowable(T.list);
-      heap.roots.popAppend(keep);
-      heap.safepoint();
-    }
-    expect(generations).toEqual(Array(10).fill(1));
-    expect(gc.getThreshold()).toEqual([2000, 10, 0]);
-  });
-
-  it('leaves a cycle of promoted objects to a later increment (s26)', () => {
-    const { heap, gc, T, bind, g, del } = pyHeap({ profile: 'cpython-3.14' });
-    gc.disable();
-    gc.collect();
-    bind('a', T.A, 1);
-    bind('b', T.A, 1);
-    heap.set(g('a'), 0, g('b'));
-    heap.set(g('b'), 0, g('a'));
-    gc.collect(0);
-    del('a', 'b');
-    expect(gc.collect(0)).toBe(0);
-    expect(gc.collect(1)).toBe(0);
-    expect(gc.collect()).toBe(2);
-  });
-});
