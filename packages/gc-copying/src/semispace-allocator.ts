@@ -4,7 +4,7 @@ import { type AllocatorModel, type AllocatorStats, allocatorStats } from '@heapl
 export interface SemispaceAllocatorOptions {
   /** Address where semispace A starts (default `0x200000000000`). */
   readonly base?: number;
-  /** Distance between the two semispaces' start addresses (default 1 TiB, so they never overlap). */
+  /** Distance between the two semispaces' start addresses (default 16 TiB: A starts at `0x200000000000`, B at `0x300000000000`). */
   readonly spacing?: number;
 }
 
@@ -38,7 +38,7 @@ const round = (bytes: number): number => (bytes <= 16 ? 16 : (bytes + 15) & ~15)
 export function createSemispaceAllocator(options: SemispaceAllocatorOptions = {}): SemispaceAllocator {
   const bases = [
     options.base ?? 0x200000000000,
-    (options.base ?? 0x200000000000) + (options.spacing ?? 2 ** 40),
+    (options.base ?? 0x200000000000) + (options.spacing ?? 2 ** 44),
   ];
   let current: 0 | 1 = 0;
   let top = bases[0];

@@ -40,7 +40,7 @@ describe('copying collector', () => {
     const report = heap.collect();
     const [left, right] = heap.referents(root);
     const [deep] = heap.referents(left);
-    const spaceB = 0x200000000000 + 2 ** 40;
+    const spaceB = 0x300000000000;
     expect(before).toBe(0x200000000000);
     // Breadth first: root, then its children in slot order, then the grandchild.
     expect([root, left, right, deep].map((r) => heap.addressOf(r) - spaceB)).toEqual([0, 32, 64, 80]);
