@@ -1,9 +1,25 @@
-import { HeapError, NULL_REF, type Ref } from '@heaplab/core';
+import { CollectorRegistry, Heap, HeapError, NULL_REF, type Ref } from '@heaplab/core';
 import { describe, expect, it } from 'vitest';
-import { createMarkSweepCollector } from '../src/index.js';
+import { createMarkSweepCollector, MARKSWEEP_TRAITS } from '../src/index.js';
 import { markSweepHeap } from './helpers.js';
 
 describe('mark-sweep collections', () => {
+  it('loads through the collector registry from its package, and serves one heap', async () => {
+    const registry = new CollectorRegistry([
+      {
+        name: 'marksweep',
+        packageName: '@heaplab/gc-marksweep',
+        description: 'mark-sweep',
+        load: () => import('../src/index.js'),
+      },
+    ]);
+    const collector = (await registry.resolve('marksweep')).factory({ sweep: 'lazy' });
+    expect(collector.name).toBe('marksweep');
+    expect(collector.traits).toEqual(MARKSWEEP_TRAITS);
+    new Heap({ collector });
+    expect(() => new Heap({ collector })).toThrow('[heaplab] [marksweep] a collector serves one heap');
+  });
+
   it('reclaims an unreachable cycle at an explicit request and reports its phases', () => {
     const { heap, types } = markSweepHeap();
     const a = heap.alloc(types.node, 1);
