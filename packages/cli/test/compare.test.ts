@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DEFAULT_COMPARE_SET } from '@heaplab/collectors';
 import { WORKLOADS } from '@heaplab/workloads';
 import { describe, expect, it } from 'vitest';
 import { METRIC_COLUMNS } from '../src/index.js';
@@ -75,9 +76,12 @@ describe('heaplab compare', () => {
   });
 
   it('a progress bar goes to stderr only when stderr is a terminal', async () => {
-    const tty = await runCli(['compare', 'seed', 'rings', ...SMALL, '--param', 'rounds=3', '--jobs', '1'], {
-      tty: true,
-    });
+    const tty = await runCli(
+      ['compare', 'seed', 'rings', ...SMALL, '--param', 'rounds=3', '--jobs', '1', '--collectors', 'none'],
+      {
+        tty: true,
+      },
+    );
     expect(tty.stderr).toMatch(/\[#+\.*\] 1\/2 seed · none/);
     expect(tty.stdout).not.toContain('#####');
   });
@@ -131,8 +135,8 @@ describe('heaplab compare', () => {
 });
 
 describe('heaplab compare in worker threads (built bin)', () => {
-  it('gives the same results with and without workers', () => {
-    const args = ['compare', '--collectors', `none,${COUNTING}`, '--format', 'json'];
+  it('the default run holds every workload × default collector, the same with and without workers', () => {
+    const args = ['compare', '--format', 'json'];
     const one = spawnBin([...args, '--jobs', '1']);
     const four = spawnBin([...args, '--jobs', '4']);
     expect(one.code).toBe(0);
@@ -140,6 +144,11 @@ describe('heaplab compare in worker threads (built bin)', () => {
     const strip = (text: string) =>
       (JSON.parse(text) as Record<string, unknown>[]).map(({ totalPauseMs, maxPauseMs, ...rest }) => rest);
     expect(strip(four.stdout)).toEqual(strip(one.stdout));
-    expect(strip(one.stdout)).toHaveLength(WORKLOADS.length * 2);
+    const rows = strip(one.stdout);
+    expect(rows).toHaveLength(WORKLOADS.length * DEFAULT_COMPARE_SET.length);
+    for (const w of WORKLOADS)
+      expect(rows.filter((r) => r.workload === w.name).map((r) => r.collector)).toEqual([
+        ...DEFAULT_COMPARE_SET,
+      ]);
   });
 });
