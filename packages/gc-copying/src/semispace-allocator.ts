@@ -35,6 +35,7 @@ export function isSemispaceAllocator(allocator: AllocatorModel): allocator is Se
 const round = (bytes: number): number => (bytes <= 16 ? 16 : (bytes + 15) & ~15);
 
 /** Creates a {@link SemispaceAllocator}. */
+// #region allocator
 export function createSemispaceAllocator(options: SemispaceAllocatorOptions = {}): SemispaceAllocator {
   const bases = [
     options.base ?? 0x200000000000,
@@ -72,3 +73,4 @@ export function createSemispaceAllocator(options: SemispaceAllocatorOptions = {}
     stats: (): AllocatorStats => allocatorStats('semispace', used, 0, { blocks }),
   };
 }
+// #endregion allocator
