@@ -34,8 +34,8 @@ export function isSemispaceAllocator(allocator: AllocatorModel): allocator is Se
 
 const round = (bytes: number): number => (bytes <= 16 ? 16 : (bytes + 15) & ~15);
 
-/** Creates a {@link SemispaceAllocator}. */
 // #region allocator
+/** Creates a {@link SemispaceAllocator}. */
 export function createSemispaceAllocator(options: SemispaceAllocatorOptions = {}): SemispaceAllocator {
   const bases = [
     options.base ?? 0x200000000000,
