@@ -21,6 +21,7 @@ export function publicPackages() {
 
 /** Runs pnpm: the one running this script if any, else the pinned version through npx. */
 export function pnpm(args, options = {}) {
+  // biome-ignore lint/suspicious/noUndeclaredEnvVars: set by pnpm for the script it runs, not an input of the task
   const self = process.env.npm_execpath;
   const [cmd, pre] =
     self && /pnpm/.test(basename(self)) ? [process.execPath, [self]] : ['npx', ['-y', 'pnpm@10.34.9']];
