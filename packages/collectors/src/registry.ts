@@ -13,6 +13,12 @@ export const SHIPPED_COLLECTORS: readonly CollectorEntry[] = [
     description: 'never frees anything: the baseline every other collector is measured against',
     load: () => createNoneCollector,
   },
+  {
+    name: 'copying',
+    packageName: '@heaplab/gc-copying',
+    description: 'semispace copying (Cheney): survivors move, so addresses change; garbage is left behind',
+    load: () => import('@heaplab/gc-copying'),
+  },
 ];
 
 /**
