@@ -1,7 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Collector } from '@heaplab/core';
 import { type RunOptions, runPython } from '../src/index.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -60,18 +59,5 @@ export function expected(set: FixtureSet, name: string, profile = 'cpython-3.11'
   return readFileSync(join(FIXTURE_SETS[set], 'expected', profile, `${name}.out`), 'utf8');
 }
 
-/** The generational collector's factory, when its package is in the workspace. */
-export async function loadGenerational(): Promise<(() => Collector) | undefined> {
-  const entry = join(
-    dirname(fileURLToPath(import.meta.url)),
-    '..',
-    '..',
-    'gc-generational',
-    'src',
-    'index.ts',
-  );
-  if (!existsSync(entry)) return undefined;
-  const mod = (await import(/* @vite-ignore */ entry)) as Record<string, unknown>;
-  const factory = (mod.default ?? mod.createGenerationalCollector) as (() => Collector) | undefined;
-  return typeof factory === 'function' ? factory : undefined;
-}
+/** The generational collector's factory (profile cpython-3.11). */
+export { createGenerationalCollector } from '@heaplab/gc-generational';
