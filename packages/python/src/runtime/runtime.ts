@@ -425,6 +425,9 @@ export class Runtime {
     return this.vm.raiseObject(exc);
   }
 
+  /** A MemoryError made at startup, raised when the heap is full. */
+  memoryError: Ref = NULL_REF;
+
   /** The object `print(..., file=...)` treats as stderr (`sys.stderr`), or 0. */
   stderrObject: Ref = NULL_REF;
 

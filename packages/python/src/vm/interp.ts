@@ -1,4 +1,4 @@
-import { NULL_REF, type Ref } from '@heaplab/core';
+import { HeapLimitError, NULL_REF, type Ref } from '@heaplab/core';
 import type { Code } from '../compiler/code.js';
 import { BINARY_OPS, COMPARE_OPS, Op } from '../opcodes.js';
 import { deleteAttr, getAttr, loadMethod, setAttr } from '../runtime/attrs.js';
@@ -310,7 +310,12 @@ export class Interpreter {
     if (e instanceof RangeError && /call stack/.test(e.message)) {
       return new PyErr('RecursionError', 'maximum recursion depth exceeded');
     }
-    if (e instanceof Error && e.name === 'HeapLimitError') return new PyErr('MemoryError', '');
+    if (e instanceof HeapLimitError) {
+      // The heap is full: raise the MemoryError made at startup, as CPython keeps one ready.
+      const exc = this.rt.memoryError;
+      this.rt.heap.roots.pin(exc);
+      return new PyErr('MemoryError', '', exc);
+    }
     throw e;
   }
 
@@ -326,7 +331,7 @@ export class Interpreter {
     }
     let frame = this.current!;
     if (!frame) throw new Error(`no frame for ${err.typeName}: ${err.message}`);
-    if (!(err as { reraise?: boolean }).reraise) this.addTraceback(err.exc, frame);
+    if (!(err as { reraise?: boolean }).reraise) this.tracebackHere(err.exc, frame);
     (err as { reraise?: boolean }).reraise = false;
     for (;;) {
       if (frame.blocks.length) {
@@ -342,7 +347,7 @@ export class Interpreter {
       this.popFrame(frame);
       if (frame.entry) throw err;
       frame = this.current!;
-      this.addTraceback(err.exc, frame);
+      this.tracebackHere(err.exc, frame);
     }
   }
 
@@ -368,6 +373,15 @@ export class Interpreter {
     // Avoid a cycle in the context chain, as CPython does.
     for (let c: Ref = ctx; c; c = excAttr(this.rt, c, '__context__')) if (c === exc) return;
     setExcAttr(this.rt, exc, '__context__', ctx);
+  }
+
+  private tracebackHere(exc: Ref, frame: Frame): void {
+    try {
+      this.addTraceback(exc, frame);
+    } catch (e) {
+      // No room for the traceback object: the exception goes on without this entry.
+      if (!(e instanceof HeapLimitError)) throw e;
+    }
   }
 
   /** Adds the frame's current line to the exception's traceback (a traceback object holding a frame object). */
