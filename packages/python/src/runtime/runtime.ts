@@ -621,8 +621,12 @@ export class Runtime {
 
   /** Whether `t` derives from BaseException. */
   isExceptionType(t: PyType): boolean {
-    const base = this.builtins.get('BaseException');
-    return base !== undefined && t.mro.some((m) => m.ref === base);
+    if (t.isException === undefined) {
+      const base = this.builtins.get('BaseException');
+      if (base === undefined) return false;
+      t.isException = t.mro.some((m) => m.ref === base);
+    }
+    return t.isException;
   }
 
   /** Whether a value is an exception instance. */

@@ -1154,16 +1154,16 @@ export class Interpreter {
     if (f.init && v !== rt.None) {
       raise('TypeError', `__init__() should return None, not '${rt.typeOf(v).name}'`);
     }
-    roots.pin(v);
+    // Hold the result across the pop: a counted reference (what C code holds in CPython) where
+    // counts are kept, else a pin (tracing collectors only see roots).
+    const counted = rt.counting;
+    if (counted) rt.heap.incref(v);
+    else roots.pin(v);
     this.popFrame(f);
-    if (f.init) {
-      roots.unpin(v);
-      rt.dropUnder(f.callerDrop);
-    } else {
-      roots.push(v);
-      roots.unpin(v);
-      if (f.callerDrop) rt.dropUnder(f.callerDrop);
-    }
+    if (!f.init) roots.push(v);
+    if (counted) rt.heap.decref(v);
+    else roots.unpin(v);
+    if (f.callerDrop) rt.dropUnder(f.callerDrop);
     return f.entry;
   }
 
