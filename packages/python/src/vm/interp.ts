@@ -22,7 +22,7 @@ import {
   setItem,
   unaryOp,
 } from '../runtime/ops.js';
-import { type KwArgs, PyErr, raise, StopRun } from '../runtime/pytype.js';
+import { type KwArgs, PyErr, type PyType, raise, StopRun } from '../runtime/pytype.js';
 import { formatValue, pyRepr, pyStr } from '../runtime/repr.js';
 import {
   FN_CLOSURE,
@@ -1109,6 +1109,7 @@ export class Interpreter {
         return;
       }
     }
+    if (kind === 'type' && kwnames === null && this.simpleInit(callable, argc)) return;
     if (kind === 'function' || (kind === 'method' && rt.kindOf(heap.get(callable, 0)) === 'function')) {
       const fn = kind === 'function' ? callable : heap.get(callable, 0);
       const args: Ref[] = [];
@@ -1134,9 +1135,9 @@ export class Interpreter {
     const kw = kwnames
       ? { names: kwnames, values: kwnames.map((_, i) => roots.peek(kwnames.length - 1 - i)) }
       : null;
-    if (kind === 'type' && rt.typeOf(callable) && rt.classInit(callable)) {
-      const init = rt.classInit(callable)!;
-      const inst = rt.newInstance(callable);
+    const init = kind === 'type' ? rt.classInit(callable) : NULL_REF;
+    if (init) {
+      const inst = rt.newInstance(callable, args);
       const iargs = [inst, ...args];
       const icode = rt.pl<FunctionData>(init).code as Code;
       const n = bindArguments(rt, init, icode, iargs, kw);
@@ -1145,6 +1146,26 @@ export class Interpreter {
     }
     this.call(callable, args, kw);
     rt.dropUnder(argc + 1);
+  }
+
+  /**
+   * Calls a class whose `__init__` takes exactly the given positional arguments: the instance
+   * and copies of the arguments become the frame's locals; the instance stays for the result.
+   */
+  private simpleInit(cls: Ref, argc: number): boolean {
+    const rt = this.rt;
+    const init = rt.classInit(cls);
+    if (!init) return false;
+    const code = rt.pl<FunctionData>(init).code as Code;
+    if (code.generator || code.argcount !== argc + 1 || code.kwonlycount || code.varargs || code.varkw)
+      return false;
+    if (rt.isExceptionType(rt.pl<PyType>(cls))) return false;
+    const roots = rt.heap.roots;
+    rt.newInstance(cls);
+    roots.push(roots.peek(0));
+    for (let j = 0; j < argc; j++) roots.push(roots.peek(argc + 1));
+    this.enterFrame(code, init, argc + 1, false, argc + 1, true);
+    return true;
   }
 
   private returnOp(f: Frame): boolean {
