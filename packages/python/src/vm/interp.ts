@@ -179,9 +179,12 @@ export class Interpreter {
     if (kind === 'builtin') {
       const p = rt.pl<{ fn: (rt: Runtime, a: Ref[], kw: KwArgs | null) => Ref }>(callable);
       const self = rt.heap.get(callable, 0);
-      return self !== NULL_REF && rt.kindOf(self) !== 'module'
-        ? p.fn(rt, [self, ...args], kw)
-        : p.fn(rt, args as Ref[], kw);
+      const depth = rt.heap.roots.temps;
+      const r =
+        self !== NULL_REF && rt.kindOf(self) !== 'module'
+          ? p.fn(rt, [self, ...args], kw)
+          : p.fn(rt, args as Ref[], kw);
+      return this.nativeResult(depth, r);
     }
     if (kind === 'descriptor') {
       const p = rt.pl<{
@@ -191,9 +194,13 @@ export class Interpreter {
       }>(callable);
       if (args.length === 0)
         raise('TypeError', `unbound method ${p.owner.name}.${p.name}() needs an argument`);
-      return p.fn(rt, args as Ref[], kw);
+      const depth = rt.heap.roots.temps;
+      return this.nativeResult(depth, p.fn(rt, args as Ref[], kw));
     }
-    if (kind === 'type') return rt.callType(callable, args, kw);
+    if (kind === 'type') {
+      const depth = rt.heap.roots.temps;
+      return this.nativeResult(depth, rt.callType(callable, args, kw));
+    }
     if (kind === 'weakref') {
       if (args.length) raise('TypeError', `weakref() takes no arguments (${args.length} given)`);
       const target = rt.heap.weakTarget(callable);
@@ -207,6 +214,17 @@ export class Interpreter {
       return r;
     }
     return raise('TypeError', `'${rt.typeOf(callable).name}' object is not callable`);
+  }
+
+  /** Keeps only a native function's result (the top) above `depth`, dropping what it left below it. */
+  private nativeResult(depth: number, result: Ref): Ref {
+    const roots = this.rt.heap.roots;
+    const extra = roots.temps - depth - 1;
+    if (extra < 0 || roots.peek(0) !== result) {
+      throw new Error('[heaplab] [python] a native function did not leave its result on the stack');
+    }
+    for (let k = 0; k < extra; k++) roots.remove(1);
+    return result;
   }
 
   /** Creates a generator object for a call of a generator function whose arguments are pushed. */
