@@ -69,9 +69,13 @@ function refreshPython3() {
 const RUNNER = `
 import sys, traceback, gc
 def _run(path):
-    code = compile(open(path).read(), path, "exec")
     g = {"__name__": "__main__", "__file__": path}
     status = 0
+    try:
+        code = compile(open(path).read(), path, "exec")
+    except SyntaxError as e:
+        traceback.print_exception(type(e), e, None)
+        return 1
     try:
         exec(code, g)
     except SystemExit as e:

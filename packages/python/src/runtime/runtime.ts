@@ -431,6 +431,9 @@ export class Runtime {
   /** The object `print(..., file=...)` treats as stderr (`sys.stderr`), or 0. */
   stderrObject: Ref = NULL_REF;
 
+  /** `sys.stdout`. */
+  stdoutObject: Ref = NULL_REF;
+
   /** `len(v)`. */
   length(v: Ref): number {
     const t = this.typeOf(v);
