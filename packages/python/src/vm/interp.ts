@@ -48,6 +48,8 @@ export interface InterpreterOptions {
   readonly onStatement?: (line: number, step: number) => void;
 }
 
+const MAX_NESTING = 150;
+
 /** Payload of a generator object. */
 export interface GeneratorData {
   /** The suspended frame (null once finished). */
@@ -73,6 +75,7 @@ export class Interpreter {
   readonly handling: Ref[] = [];
   /** Statements run. */
   steps = 0;
+  private nesting = 0;
 
   /** Creates the interpreter. */
   constructor(
@@ -306,6 +309,28 @@ export class Interpreter {
    * (true, value pushed on the caller).
    */
   run(initial: PyErr | null = null): boolean {
+    const pending: PyErr | null = initial;
+    // Python code re-entered from TypeScript (repr, __del__, callbacks...) uses the host stack:
+    // bound it well below the host's limit.
+    if (this.nesting >= MAX_NESTING) {
+      this.abandonEntry();
+      raise('RecursionError', 'maximum recursion depth exceeded');
+    }
+    this.nesting++;
+    try {
+      return this.runLoop(pending);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  /** Pops the entry frame just pushed for a run that cannot start. */
+  private abandonEntry(): void {
+    const f = this.current;
+    if (f?.entry) this.popFrame(f);
+  }
+
+  private runLoop(initial: PyErr | null): boolean {
     let pending: PyErr | null = initial;
     for (;;) {
       if (pending) {
@@ -325,7 +350,7 @@ export class Interpreter {
   private toPyErr(e: unknown): PyErr {
     if (e instanceof PyErr) return e;
     if (e instanceof StopRun) throw e;
-    if (e instanceof RangeError && /call stack/.test(e.message)) {
+    if (e instanceof RangeError) {
       return new PyErr('RecursionError', 'maximum recursion depth exceeded');
     }
     if (e instanceof HeapLimitError) {
