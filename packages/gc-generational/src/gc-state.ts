@@ -112,15 +112,26 @@ export class GcState {
 
   private typesSeen = 0;
   private dicts = false;
+  private tuples = false;
+
+  private surveyTypes(): void {
+    const types = this.heap.types;
+    if (types.size === this.typesSeen) return;
+    this.typesSeen = types.size;
+    this.dicts = types.all().some((t) => t.untrack === 'full-collection');
+    this.tuples = types.all().some((t) => t.untrack === 'each-collection');
+  }
 
   /** Whether any registered type is untracked at full collections (dicts). */
   hasDictTypes(): boolean {
-    const types = this.heap.types;
-    if (types.size !== this.typesSeen) {
-      this.typesSeen = types.size;
-      this.dicts = types.all().some((t) => t.untrack === 'full-collection');
-    }
+    this.surveyTypes();
     return this.dicts;
+  }
+
+  /** Whether any registered type is untracked at every collection (tuples). */
+  hasTupleTypes(): boolean {
+    this.surveyTypes();
+    return this.tuples;
   }
 
   /** The kind bits of type `typeId`. */

@@ -31,6 +31,7 @@ export function deduceUnreachable(
   const slotLen = heap.tables.slotLen;
   const data = heap.slots.data;
   const refs = s.gcRefs.data;
+  const tuples = untrackTuples && s.hasTupleTypes();
   let visited = 0;
   let scanned = 0;
   // update_refs: gc_refs + 1, so that 0 keeps meaning "not being collected".
@@ -72,7 +73,7 @@ export function deduceUnreachable(
       kept++;
       // Scanning may have appended to base: read the successor only now.
       const following = next[o];
-      if (untrackTuples && s.kind(type[o]) & K_TUPLE && untrackable(s, o)) {
+      if (tuples && s.kind(type[o]) & K_TUPLE && untrackable(s, o)) {
         heap.untrackIndex(o);
         kept--;
       }
@@ -154,7 +155,7 @@ function untrackable(s: GcState, obj: ObjIndex, emptySlotKeeps = true): boolean 
  * how many.
  */
 export function untrackTuples(s: GcState, list: ListId): number {
-  return untrackKind(s, list, K_TUPLE, true);
+  return s.hasTupleTypes() ? untrackKind(s, list, K_TUPLE, true) : 0;
 }
 
 /**
