@@ -110,6 +110,17 @@ export class GcState {
     this.enabled = enabled;
   }
 
+  /** Scratch: the objects of a list in order (see {@link GcState.growOrder}). */
+  order: Int32Array = new Int32Array(1024);
+
+  /** Doubles {@link GcState.order}, keeping its contents, and returns it. */
+  growOrder(): Int32Array {
+    const next = new Int32Array(this.order.length * 2);
+    next.set(this.order);
+    this.order = next;
+    return next;
+  }
+
   private typesSeen = 0;
   private dicts = false;
   private tuples = false;

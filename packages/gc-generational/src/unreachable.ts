@@ -34,13 +34,19 @@ export function deduceUnreachable(
   const tuples = untrackTuples && s.hasTupleTypes();
   let visited = 0;
   let scanned = 0;
-  // update_refs: gc_refs + 1, so that 0 keeps meaning "not being collected".
+  // update_refs: gc_refs + 1, so that 0 keeps meaning "not being collected". The walk also
+  // records the order, so subtract_refs reads an array instead of chasing links again.
+  let order = s.order;
+  let count = 0;
   for (let o = headNext[base]; o > 0; o = next[o]) {
     refs[o] = rc[o] + 1;
-    visited++;
+    if (count === order.length) order = s.growOrder();
+    order[count++] = o;
   }
+  visited += count;
   // subtract_refs
-  for (let o = headNext[base]; o > 0; o = next[o]) {
+  for (let k = 0; k < count; k++) {
+    const o = order[k];
     const off = slotOff[o];
     const end = off + slotLen[o];
     for (let p = off; p < end; p++) {
