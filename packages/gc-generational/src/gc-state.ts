@@ -74,6 +74,8 @@ export class GcState {
   debug = 0;
   garbage: Ref = NULL_REF;
   invoker: GcCallbackInvoker | null = null;
+  /** Where debug messages go (`gc.set_debug`), or null. */
+  debugWrite: ((text: string) => void) | null = null;
   /** A collection is due at the next safepoint (3.12+). */
   scheduled = false;
   longLivedPending = 0;

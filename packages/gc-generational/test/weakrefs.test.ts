@@ -54,3 +54,30 @@ describe('weak references at cycle collection', () => {
     expect(freed).toEqual([2, 1, 0, -1]);
   });
 });
+
+describe('debug output', () => {
+  it('writes what CPython writes under DEBUG_STATS and DEBUG_COLLECTABLE', () => {
+    const { heap, gc, T, bind, del } = pyHeap();
+    gc.collect();
+    const a = bind('a', T.A, 1);
+    heap.set(a, 0, a);
+    bind('keep', T.A, 0);
+    const address = heap.addressOf(a).toString(16);
+    del('a');
+    const out: string[] = [];
+    gc.setDebugOutput?.((text) => out.push(text));
+    gc.setDebug(1 | 2);
+    expect(gc.collect()).toBe(1);
+    expect(out.join('').replace(/\d+\.\d{4}s/, 'Ts')).toBe(
+      'gc: collecting generation 2...\n' +
+        'gc: objects in each generation: 2 0 0\n' +
+        'gc: objects in permanent generation: 0\n' +
+        `gc: collectable <A 0x${address}>\n` +
+        'gc: done, 1 unreachable, 0 uncollectable, Ts elapsed\n',
+    );
+    gc.setDebug(0);
+    out.length = 0;
+    gc.collect();
+    expect(out).toEqual([]);
+  });
+});
