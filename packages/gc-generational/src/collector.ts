@@ -142,13 +142,15 @@ class GenerationalCollector implements CollectorWithGc {
     let g = request.generation;
     if (request.kind === 'full') g = 2;
     else if (!(g >= 0 && g <= 2)) g = request.kind === 'increment' ? 1 : 0;
-    this.callback('start', g, 0, 0);
+    // The end-of-run collection is CPython's shutdown collection, which calls no callbacks.
+    const callbacks = request.reason !== 'end';
+    if (callbacks) this.callback('start', g, 0, 0);
     const n =
       s.profile.design === 'incremental'
         ? collectIncremental(s, g, context)
         : collectGeneration(s, g, context);
     s.lastResult = n;
-    this.callback('stop', g, s.lastCollected, s.lastUncollectable);
+    if (callbacks) this.callback('stop', g, s.lastCollected, s.lastUncollectable);
   }
 
   private callback(
