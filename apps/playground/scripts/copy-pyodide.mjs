@@ -9,7 +9,13 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const from = dirname(createRequire(import.meta.url).resolve('pyodide/package.json'));
 const to = join(here, '..', 'public', 'pyodide');
-const files = ['pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json'];
+const files = [
+  'pyodide.mjs',
+  'pyodide.asm.mjs',
+  'pyodide.asm.wasm',
+  'python_stdlib.zip',
+  'pyodide-lock.json',
+];
 mkdirSync(to, { recursive: true });
 for (const name of files) {
   const src = join(from, name);

@@ -6,6 +6,7 @@ import {
   type HeapEvent,
   hexAddress,
   type ObjIndex,
+  type Ref,
   reachableMarks,
   refIndex,
 } from '@heaplab/core';
@@ -36,7 +37,7 @@ export interface SnapshotContext {
 
 /** The index of the live object with handle `key`, or 0 when it is no longer alive. */
 export function keyToIndex(heap: Heap, key: number): ObjIndex {
-  return heap.isAlive(key) ? refIndex(key) : 0;
+  return heap.isAlive(key as Ref) ? refIndex(key as Ref) : 0;
 }
 
 /** `type at 0x...` with the engine's label (`int 10 at 0x...`). */
@@ -95,7 +96,7 @@ export function captureSnapshot(engine: Engine, heap: Heap | null, ctx: Snapshot
     if ((t.flags[i] & F_IMMORTAL) === 0) shown.add(i);
   });
   const mention = (ref: number): void => {
-    if (ref !== 0 && heap.isAlive(ref)) shown.add(refIndex(ref));
+    if (ref !== 0 && heap.isAlive(ref as Ref)) shown.add(refIndex(ref as Ref));
   };
   for (const g of globals) mention(g.to);
   for (const f of frames) for (const v of f.vars) mention(v.to);
@@ -119,7 +120,7 @@ export function captureSnapshot(engine: Engine, heap: Heap | null, ctx: Snapshot
     objects = [...shown].sort((a, b) => a - b).map((i) => objectView(engine, heap, i, marks[i] === 1, key));
   }
   const phases: PhaseView[] = [];
-  const freed: Snapshot['freed'] = [];
+  const freed: { key: number; type: string; cause: string }[] = [];
   for (const e of ctx.events) {
     if (e.kind === 'collection-phase')
       phases.push({ collection: e.collection, phase: e.phase, objects: e.objects ?? [] });
