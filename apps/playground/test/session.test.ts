@@ -25,7 +25,7 @@ describe('session on the seed example', () => {
     const rc = snapshotAt(sketchEngine, request('refcount'), 99);
     const ms = snapshotAt(sketchEngine, request('marksweep'), 99);
     expect(lastLine(rc.stdout)).toMatch(/^my_object2 weak reference: <weakref at 0x[0-9a-f]+; dead>$/);
-    expect(lastLine(ms.stdout)).toMatch(/; to '__main__.elephant' at 0x[0-9a-f]+>$/);
+    expect(lastLine(ms.stdout)).toMatch(/; to 'elephant' at 0x[0-9a-f]+>$/);
     const elephants = (s: typeof rc) => s.objects!.filter((o) => o.type === 'elephant');
     expect(elephants(rc)).toHaveLength(0);
     expect(elephants(ms)).toHaveLength(1);

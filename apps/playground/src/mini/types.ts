@@ -182,7 +182,7 @@ export class SketchTypes {
       case 'weakref': {
         const target = heap.weakTarget(ref);
         if (target === NULL_REF) return `<weakref at ${at(ref)}; dead>`;
-        return `<weakref at ${at(ref)}; to '__main__.${this.typeName(target)}' at ${at(target)}>`;
+        return `<weakref at ${at(ref)}; to '${this.typeName(target)}' at ${at(target)}>`;
       }
       default:
         return `<__main__.${this.typeName(ref)} object at ${at(ref)}>`;

@@ -12,12 +12,12 @@ export interface Highlight {
 const esc = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-function stateLine(o: ObjectView): string {
+function stateLine(o: ObjectView, long = false): string {
   const parts: string[] = [];
   if (o.refcount !== null) parts.push(o.refcount < 0 ? 'immortal' : `rc ${o.refcount}`);
   if (o.generation !== undefined) parts.push(`gen ${o.generation}`);
   parts.push(`${o.size} B`);
-  if (!o.reachable) parts.push('unreachable');
+  if (long && !o.reachable) parts.push('unreachable');
   return parts.join(' · ');
 }
 
@@ -105,11 +105,11 @@ export function renderDiagram(
       .filter(Boolean)
       .join(' ');
     const title = `${o.type}${o.label ? ` ${o.label}` : ''}`;
-    const aria = `${title} at ${o.address}, ${stateLine(o)}${gone.has(o.key) ? ', freed' : ''}`;
+    const aria = `${title} at ${o.address}, ${stateLine(o, true)}${gone.has(o.key) ? ', freed' : ''}`;
     parts.push(
       `<g class="${cls}" data-key="${o.key}" tabindex="0" role="button" aria-label="${esc(aria)}">`,
       `<rect x="${p.x}" y="${p.y}" width="${BOX.w}" height="${BOX.h}" rx="6"/>`,
-      `<text class="t1" x="${p.x + 8}" y="${p.y + 16}">${esc(title.length > 22 ? `${title.slice(0, 21)}…` : title)}</text>`,
+      `<text class="t1" x="${p.x + 8}" y="${p.y + 16}">${esc(title.length > 19 ? `${title.slice(0, 18)}…` : title)}</text>`,
       `<text class="t2" x="${p.x + 8}" y="${p.y + 31}">${esc(o.address)}</text>`,
       `<text class="t3" x="${p.x + 8}" y="${p.y + 45}">${esc(stateLine(o))}</text></g>`,
     );

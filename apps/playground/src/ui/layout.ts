@@ -1,7 +1,7 @@
 import type { ObjectView, Snapshot } from '../session/protocol.js';
 
 /** Box geometry of the diagram. */
-export const BOX = { w: 156, h: 52, colGap: 44, rowGap: 14, rootW: 120, rootH: 24, pad: 10 } as const;
+export const BOX = { w: 140, h: 52, colGap: 34, rowGap: 12, rootW: 100, rootH: 24, pad: 8 } as const;
 
 /** Where a variable of the roots column sits. */
 export interface RootSlot {
@@ -87,7 +87,7 @@ export function layoutSnapshot(snap: Snapshot, extra: readonly ObjectView[] = []
     roots,
     at,
     width: x0 + Math.max(1, columns.length) * (BOX.w + BOX.colGap),
-    height: Math.max(height, 80),
+    height: Math.max(height, 80) + 18,
     garbageX: garbage ? x0 + maxDepth * (BOX.w + BOX.colGap) : null,
   };
 }

@@ -36,7 +36,7 @@ export class Pane {
     this.el.setAttribute('aria-label', `${collector.title} heap`);
     this.el.innerHTML =
       `<header><h2 class="s${index}">${esc(collector.title)}</h2><p class="blurb">${esc(collector.blurb)}</p><p class="stats" aria-live="off"></p></header>` +
-      '<div class="view" tabindex="-1"></div><h3>Output</h3><pre class="out" aria-live="polite"></pre>';
+      '<div class="view" tabindex="-1"><p class="hint">Press Run, or Step to go one statement at a time.</p></div><h3>Output</h3><pre class="out" aria-live="polite"></pre>';
     this.stats = this.el.querySelector('.stats')!;
     this.view = this.el.querySelector('.view')!;
     this.out = this.el.querySelector('.out')!;
@@ -95,6 +95,15 @@ export class Pane {
     this.view.innerHTML = snap.objects
       ? renderDiagram(snap, leaving, hl, this.selected).svg
       : renderSummary(snap);
+    const svg = this.view.querySelector('svg');
+    if (svg) {
+      // Shrink a wide diagram to fit the pane, down to 70 %; past that, scroll.
+      const w = Number(svg.getAttribute('width'));
+      const h = Number(svg.getAttribute('height'));
+      const fit = Math.max(0.7, Math.min(1, (this.view.clientWidth - 2) / w));
+      svg.setAttribute('width', String(Math.floor(w * fit)));
+      svg.setAttribute('height', String(Math.floor(h * fit)));
+    }
     this.view.scrollLeft = scroll.x;
     this.view.scrollTop = scroll.y;
     const freed = snap.freed.length ? ` · freed ${snap.freed.length}` : '';
