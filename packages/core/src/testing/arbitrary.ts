@@ -11,6 +11,11 @@ export interface KitProgramOptions {
   readonly generations?: number;
   /** Largest `churn` burst (default 40). */
   readonly maxChurn?: number;
+  /**
+   * fast-check's size for the program length (default `'max'`: lengths spread over the whole
+   * range; fast-check's own default, `'small'`, rarely goes past ten operations).
+   */
+  readonly size?: fc.SizeForArbitrary;
 }
 
 /** A fast-check arbitrary of kit programs: allocation, rewiring, frames, weak references, finalizers that resurrect, collections. */
@@ -79,5 +84,9 @@ export function kitProgram(options: KitProgramOptions = {}): fc.Arbitrary<KitOp[
       }),
     },
   );
-  return fc.array(op, { minLength: options.minLength ?? 1, maxLength: options.maxLength ?? 300 });
+  return fc.array(op, {
+    minLength: options.minLength ?? 1,
+    maxLength: options.maxLength ?? 300,
+    size: options.size ?? 'max',
+  });
 }

@@ -9,6 +9,7 @@ export { type CollectorKitOptions, testCollector } from './kit.js';
 export {
   expectationsFor,
   KIT_VARIABLES,
+  type KitCheckPoint,
   type KitExpectations,
   KitFailure,
   type KitOp,

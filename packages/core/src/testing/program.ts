@@ -2,7 +2,7 @@ import type { CollectorFactory, CollectorTraits } from '../collector.js';
 import { cycleBoundGarbage } from '../graph.js';
 import { Heap } from '../heap.js';
 import { Mutator } from '../mutator.js';
-import { checkHeap } from '../oracle.js';
+import { checkHeap, type OracleReport } from '../oracle.js';
 import { NULL_REF, type Ref } from '../ref.js';
 import type { TypeId } from '../type-registry.js';
 
@@ -60,7 +60,16 @@ export interface RunKitOptions {
   readonly checkEvery?: number;
   /** Collector for the {@link KitExpectations.fullCollectionFreesAllUnreachable} check on `collect` ops: the kind that counts as full. */
   readonly fullRequest?: { readonly kind: 'full' | 'minor'; readonly generation?: number };
+  /**
+   * A collector-specific check run with every oracle check: `when` says whether it follows an
+   * ordinary operation, a full collection, or the end of the run ({@link Heap.finish}). Return
+   * problems to fail the program at that operation.
+   */
+  readonly inspect?: (heap: Heap, oracle: OracleReport, when: KitCheckPoint) => readonly string[] | undefined;
 }
+
+/** When a kit program's checks run: after an operation, after a full collection, at the end. */
+export type KitCheckPoint = 'operation' | 'full-collection' | 'end';
 
 /** The kit's object types, registered on a heap. */
 export interface KitTypes {
@@ -133,6 +142,9 @@ export function runKitProgram(
   const check = (at: number, afterFull: boolean): void => {
     const report = checkHeap(heap);
     if (report.violations.length > 0) problems.push(...report.violations.map((v) => v.message));
+    const when: KitCheckPoint = at === program.length ? 'end' : afterFull ? 'full-collection' : 'operation';
+    const found = options.inspect?.(heap, report, when);
+    if (found !== undefined) problems.push(...found);
     heap.releaseQuarantine();
     if (afterFull && expect.fullCollectionFreesAllUnreachable && report.unreachable.length > 0) {
       problems.push(
