@@ -5,6 +5,7 @@ import manyObjects from './examples/many_objects.py?raw';
 import runaway from './examples/runaway.py?raw';
 import seed from './examples/seed_elephant.py?raw';
 import weakrefCollect from './examples/weakref_collect.py?raw';
+import { workloadExamples } from './session/workload-engine.js';
 
 /** An example program of the menu. */
 export interface Example {
@@ -25,4 +26,5 @@ export const EXAMPLES: readonly Example[] = [
   { id: 'id-reuse', title: 'id() reuse', source: idReuse },
   { id: 'many', title: '200 objects', source: manyObjects },
   { id: 'runaway', title: 'A runaway loop', source: runaway },
+  ...workloadExamples(),
 ];

@@ -138,6 +138,21 @@ describe('the playground in Chromium', () => {
     expect(lastLine(await paneOutput(page, 'marksweep'))).toBe('collected: 2');
   });
 
+  it('runs a built-in workload with three collectors side by side', async () => {
+    const page = await open();
+    await page.selectOption('#collector-2', 'generational');
+    await page.selectOption('#example', 'workload-rings');
+    await page.click('#run');
+    await page.waitForFunction(() => document.querySelectorAll('.timeline-chart .series').length === 3);
+    for (const c of ['refcount', 'marksweep', 'generational']) {
+      expect(lastLine(await paneOutput(page, c))).toMatch(/^rings: \d+ operations; ringObjects=\d+$/);
+    }
+    expect(
+      await page.locator('.pane[data-collector="generational"] g.obj[aria-label*="gen "]').count(),
+    ).toBeGreaterThan(0);
+    await shot(page, 'workload-three-panes');
+  });
+
   it('stops a runaway program and shows errors at their line', async () => {
     const page = await open();
     await page.selectOption('#example', 'runaway');

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { sketchEngine } from '../src/session/engines.js';
+import { engineFor, sketchEngine } from '../src/session/engines.js';
 import type { RunRequest } from '../src/session/protocol.js';
 import { explainAt, snapshotAt, traceRun } from '../src/session/session.js';
+import { workloadExamples } from '../src/session/workload-engine.js';
 
 const seed = readFileSync(new URL('../src/examples/seed_elephant.py', import.meta.url), 'utf8');
 const request = (collector: string, source = seed): RunRequest => ({
@@ -47,7 +48,8 @@ describe('session on the seed example', () => {
     const trace = traceRun(sketchEngine, request('marksweep', source));
     const at = trace.collections[0].step + 1;
     const snap = snapshotAt(sketchEngine, request('marksweep', source), at);
-    expect(snap.phases.map((p) => p.phase)).toEqual(['mark', 'sweep']);
+    expect(snap.phases.map((p) => p.phase)).toContain('mark');
+    expect(snap.phases.find((p) => p.phase === 'mark')?.objects.length).toBeGreaterThan(0);
     expect(snap.freed.map((f) => f.type)).toEqual(['A']);
     expect(snap.objects!.every((o) => o.refcount === null)).toBe(true);
     const rc = snapshotAt(sketchEngine, request('refcount', source), at);
@@ -79,5 +81,37 @@ describe('session on the seed example', () => {
     expect(bad.fault).toMatchObject({ kind: 'SyntaxError', line: 2 });
     const missing = traceRun(sketchEngine, request('refcount', 'x = 1\nprint(y)\n'));
     expect(missing.fault).toMatchObject({ kind: 'NameError', line: 2 });
+  });
+});
+
+describe('collectors and engines', () => {
+  it('shows generations under the generational collector', () => {
+    const source = 'class A:\n    pass\na = A()\nb = [a]\nx = 1\n';
+    const snap = snapshotAt(sketchEngine, request('generational', source), 99);
+    const a = snap.objects!.find((o) => o.type === 'A')!;
+    expect(a.generation).toBe(0);
+    expect(a.refcount).toBe(2);
+    expect(snap.summary.find((r) => r.type === 'A')).toMatchObject({ generation: 0, count: 1 });
+  });
+
+  it('runs every built-in workload under every collector', () => {
+    for (const example of workloadExamples()) {
+      for (const collector of ['refcount', 'marksweep', 'generational', 'none']) {
+        const run = request(collector, example.source);
+        const trace = traceRun(engineFor(example.source), run);
+        expect(trace.fault, `${example.id} under ${collector}`).toBeUndefined();
+        expect(trace.stopped).toBeUndefined();
+        expect(trace.statements).toBeGreaterThan(0);
+        const mid = snapshotAt(engineFor(example.source), run, Math.ceil(trace.statements / 2));
+        expect(mid.line).toBe(1);
+      }
+    }
+  });
+
+  it('reports a bad workload parameter at its line', () => {
+    const source = '#!workload rings\nrings = 3\nnosuch = 2\n';
+    const trace = traceRun(engineFor(source), request('refcount', source));
+    expect(trace.fault).toMatchObject({ kind: 'ValueError', line: 3 });
+    expect(trace.fault?.message).toContain('nosuch');
   });
 });

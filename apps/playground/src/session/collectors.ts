@@ -1,14 +1,7 @@
-import {
-  COLLECTOR_SPEC_VERSION,
-  type CollectionContext,
-  type Collector,
-  clearWeakrefsToGarbage,
-  DEFAULT_TRAITS,
-  type Heap,
-  Marker,
-  runWeakrefCallbacks,
-  sweepObjects,
-} from '@heaplab/core';
+import { type Collector, createNoneCollector } from '@heaplab/core';
+import { createGenerationalCollector } from '@heaplab/gc-generational';
+import { createMarkSweepCollector } from '@heaplab/gc-marksweep';
+import { createRefcountCollector } from '@heaplab/gc-refcount';
 
 /** A collector the playground offers. */
 export interface CollectorChoice {
@@ -22,75 +15,34 @@ export interface CollectorChoice {
   readonly create: () => Collector;
 }
 
-/**
- * Reference counting alone: the heap's release engine frees an object the moment its count
- * reaches zero; nothing else is ever reclaimed (cycles leak).
- */
-function createRefcount(): Collector {
-  return {
-    specificationVersion: COLLECTOR_SPEC_VERSION,
-    name: 'refcount',
-    traits: { ...DEFAULT_TRAITS, maintainsRefcounts: true },
-    doAttach() {},
-    doCollect() {},
-  };
-}
+/** Mark-sweep collects once this many bytes were allocated since the last collection (small, so examples show it). */
+const MARKSWEEP_MINIMUM_BYTES = 8192;
 
-/** Stop-the-world mark-sweep, run every `threshold` allocations at a safepoint and on request. */
-function createMarkSweep(threshold = 700): Collector {
-  let heap: Heap;
-  let marker: Marker;
-  let allocations = 0;
-  return {
-    specificationVersion: COLLECTOR_SPEC_VERSION,
-    name: 'marksweep',
-    traits: { ...DEFAULT_TRAITS, reclaimsCycles: true },
-    doAttach(h) {
-      heap = h;
-      marker = new Marker(h);
-    },
-    doAllocate() {
-      allocations++;
-    },
-    doSafepoint() {
-      if (allocations >= threshold && heap.collecting === 0)
-        heap.collect({ kind: 'full', reason: 'allocation' });
-    },
-    doCollect(ctx: CollectionContext) {
-      allocations = 0;
-      ctx.phase('mark');
-      marker.markFromRoots(ctx.work);
-      const garbage = marker.unmarked();
-      if (ctx.wantsPhaseObjects) {
-        const marked: number[] = [];
-        heap.forEachLive((i) => marker.isMarked(i) && marked.push(i));
-        ctx.show(marked);
-      }
-      ctx.phase('sweep', garbage);
-      const dead = new Set(garbage);
-      const callbacks = clearWeakrefsToGarbage(heap, garbage, (i) => dead.has(i));
-      runWeakrefCallbacks(heap, callbacks);
-      sweepObjects(heap, garbage, 'sweep', ctx.work);
-    },
-  };
-}
-
-/**
- * The collectors offered. These two are the playground's own small versions, used until the
- * `@heaplab/gc-*` packages are in the workspace.
- */
+/** The collectors offered, in menu order. */
 export const COLLECTORS: readonly CollectorChoice[] = [
   {
     name: 'refcount',
     title: 'Reference counting',
     blurb: 'frees an object the moment its count reaches zero; cycles leak',
-    create: createRefcount,
+    create: () => createRefcountCollector(),
   },
   {
     name: 'marksweep',
     title: 'Mark-sweep',
-    blurb: 'traces from the roots every 700 allocations or at gc.collect(), frees the rest',
-    create: () => createMarkSweep(),
+    blurb: `traces from the roots when the heap has grown (at least ${MARKSWEEP_MINIMUM_BYTES / 1024} KiB) or at gc.collect(), frees the rest`,
+    create: () => createMarkSweepCollector({ minimumBytes: MARKSWEEP_MINIMUM_BYTES }),
+  },
+  {
+    name: 'generational',
+    title: 'CPython generational',
+    blurb: 'reference counting plus CPython’s cycle detector over three generations',
+    create: () => createGenerationalCollector(),
+  },
+  {
+    name: 'none',
+    title: 'None (baseline)',
+    blurb: 'never frees anything: every other collector is measured against it',
+    create: () => createNoneCollector(),
   },
 ];
 

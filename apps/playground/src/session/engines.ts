@@ -1,5 +1,6 @@
 import { runSketch, sketchLabel, sketchSlotName } from '../mini/interpreter.js';
 import type { Engine } from './engine.js';
+import { WORKLOAD_DIRECTIVE, workloadEngine } from './workload-engine.js';
 
 /**
  * The sketch engine: a small Python subset (classes with `pass` bodies, attributes, lists,
@@ -13,7 +14,7 @@ export const sketchEngine: Engine = {
   slotName: sketchSlotName,
 };
 
-/** The engine programs run on. */
-export function currentEngine(): Engine {
-  return sketchEngine;
+/** The engine for `source`: the workload engine for `#!workload` programs, else Python. */
+export function engineFor(source: string): Engine {
+  return source.trimStart().startsWith(WORKLOAD_DIRECTIVE) ? workloadEngine : sketchEngine;
 }

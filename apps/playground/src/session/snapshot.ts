@@ -54,9 +54,13 @@ export function slotName(engine: Engine, heap: Heap, i: ObjIndex, slot: number):
   return name.startsWith('[') ? name : `.${name}`;
 }
 
-function generationOf(heap: Heap, i: ObjIndex): number | undefined {
-  const c = heap.collector as { generationOf?: (i: ObjIndex) => number };
-  return typeof c.generationOf === 'function' ? c.generationOf(i) : undefined;
+/** Generation of each tracked object, when the collector has a `gc` module surface (the generational one). */
+function generations(heap: Heap): Map<ObjIndex, number> | null {
+  const gc = (heap.collector as { gc?: { getObjects(generation?: number): readonly ObjIndex[] } }).gc;
+  if (!gc || typeof gc.getObjects !== 'function') return null;
+  const out = new Map<ObjIndex, number>();
+  for (let g = 0; g < 3; g++) for (const i of gc.getObjects(g)) out.set(i, g);
+  return out;
 }
 
 /** Captures what the page shows of `heap` (empty when the program never got a heap). */
@@ -104,10 +108,12 @@ export function captureSnapshot(engine: Engine, heap: Heap | null, ctx: Snapshot
     const off = t.slotOff[i];
     for (let k = 0; k < t.slotLen[i]; k++) if (heap.slots.data[off + k]) shown.add(heap.slots.data[off + k]);
   }
+  const gens = generations(heap);
+  const generationOf = (i: ObjIndex): number | undefined => gens?.get(i);
   const summary = new Map<string, { type: string; generation?: number; count: number; bytes: number }>();
   for (const i of shown) {
     const type = heap.types.get(t.type[i]).name;
-    const generation = generationOf(heap, i);
+    const generation = generationOf(i);
     const id = `${type}/${generation ?? ''}`;
     const row = summary.get(id) ?? { type, generation, count: 0, bytes: 0 };
     row.count++;
@@ -117,7 +123,9 @@ export function captureSnapshot(engine: Engine, heap: Heap | null, ctx: Snapshot
   let objects: ObjectView[] | null = null;
   if (shown.size <= DIAGRAM_LIMIT) {
     const marks = reachableMarks(heap);
-    objects = [...shown].sort((a, b) => a - b).map((i) => objectView(engine, heap, i, marks[i] === 1, key));
+    objects = [...shown]
+      .sort((a, b) => a - b)
+      .map((i) => objectView(engine, heap, i, marks[i] === 1, key, generationOf(i)));
   }
   const phases: PhaseView[] = [];
   const freed: { key: number; type: string; cause: string }[] = [];
@@ -145,6 +153,7 @@ function objectView(
   i: ObjIndex,
   reachable: boolean,
   key: (i: ObjIndex) => number,
+  generation: number | undefined,
 ): ObjectView {
   const t = heap.tables;
   const edges: EdgeView[] = [];
@@ -164,7 +173,7 @@ function objectView(
     refcount: heap.counting ? (immortal ? -1 : t.rc[i]) : null,
     size: t.size[i],
     label: engine.label?.(heap, i),
-    generation: generationOf(heap, i),
+    generation,
     reachable,
     edges,
   };

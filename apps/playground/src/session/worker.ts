@@ -1,4 +1,4 @@
-import { currentEngine } from './engines.js';
+import { engineFor } from './engines.js';
 import type { WorkerReply, WorkerRequest } from './protocol.js';
 import { explainAt, snapshotAt, traceRun } from './session.js';
 
@@ -7,7 +7,7 @@ self.onmessage = (message: MessageEvent<WorkerRequest>) => {
   const req = message.data;
   let reply: WorkerReply;
   try {
-    const engine = currentEngine();
+    const engine = engineFor(req.run.source);
     const result =
       req.op === 'trace'
         ? traceRun(engine, req.run)
