@@ -1,4 +1,4 @@
-import { type Heap, type HeapEvent, hexAddress, retainerPath } from '@heaplab/core';
+import { type Heap, type HeapEvent, type HeapEventKind, hexAddress, retainerPath } from '@heaplab/core';
 import { findCollector } from './collectors.js';
 import type { Engine, EngineResult } from './engine.js';
 import type { CollectionMark, Explanation, FreedRecord, RunRequest, Snapshot, Trace } from './protocol.js';
@@ -13,6 +13,8 @@ interface Hooks {
   readonly onStep?: (heap: Heap, step: number, line: number) => void;
   /** Every heap event, with the statement it happened in (0: before the first). */
   readonly onEvent?: (event: HeapEvent, step: number) => void;
+  /** The event kinds `onEvent` wants (listening to every kind would build an event per refcount change). */
+  readonly kinds?: readonly HeapEventKind[];
 }
 
 interface Run {
@@ -47,7 +49,7 @@ function execute(engine: Engine, run: RunRequest, hooks: Hooks): Run {
       onStatement: ({ line, heap }) => {
         if (hooks.onEvent && listening !== heap) {
           listening = heap;
-          heap.events.onAny((e) => hooks.onEvent!(e, step));
+          for (const kind of hooks.kinds ?? []) heap.events.on(kind, (e) => hooks.onEvent!(e, step));
         }
         step++;
         lines.push(line);
@@ -76,6 +78,7 @@ export function traceRun(engine: Engine, run: RunRequest): Trace {
       bytes.push(heap.liveBytes);
       lines.push(line);
     },
+    kinds: ['collection-end', 'freed'],
     onEvent: (e, step) => {
       if (e.kind === 'collection-end') {
         const rep = e.report;
@@ -116,6 +119,7 @@ export function snapshotAt(engine: Engine, run: RunRequest, step: number): Snaps
   const events: { event: HeapEvent; step: number }[] = [];
   const r = execute(engine, run, {
     stop: step,
+    kinds: ['collection-phase', 'freed'],
     onEvent: (event, at) => {
       if (at === step - 1 && (event.kind === 'collection-phase' || event.kind === 'freed'))
         events.push({ event, step: at });

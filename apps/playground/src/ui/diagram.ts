@@ -5,6 +5,8 @@ import { BOX, type Layout, layoutSnapshot } from './layout.js';
 export interface Highlight {
   /** Phase name shown over the diagram. */
   readonly phase?: string;
+  /** What the phase's set holds: survivors (marked), garbage (unreachable, swept), or other. */
+  readonly kind?: 'kept' | 'garbage' | 'other';
   /** Keys in the phase's result set. */
   readonly objects?: ReadonlySet<number>;
 }
@@ -21,13 +23,15 @@ function stateLine(o: ObjectView, long = false): string {
   return parts.join(' · ');
 }
 
-function edgePath(x1: number, y1: number, x2: number, y2: number): string {
+const short = (t: string): string => (t.length > 19 ? `${t.slice(0, 18)}…` : t);
+
+function edgePath(x1: number, y1: number, x2: number, y2: number, bh: number = BOX.h): string {
   if (x2 > x1 + 10) {
     const dx = Math.max(30, (x2 - x1) / 2);
     return `M${x1},${y1} C${x1 + dx},${y1} ${x2 - dx},${y2} ${x2},${y2}`;
   }
   // Backward or same-column reference: loop around below.
-  const drop = Math.max(y1, y2) + BOX.h * 0.9;
+  const drop = Math.max(y1, y2) + bh * 0.9;
   return `M${x1},${y1} C${x1 + 50},${drop} ${x2 - 50},${drop} ${x2},${y2}`;
 }
 
@@ -45,6 +49,8 @@ export function renderDiagram(
   const layout = layoutSnapshot(snap, leaving);
   const objects = [...(snap.objects ?? []), ...leaving];
   const gone = new Set(leaving.map((o) => o.key));
+  // Tooltips on every arrow cost more than they help once the diagram is crowded.
+  const titles = objects.length <= 80;
   const parts: string[] = [];
   const w = layout.width;
   const h = layout.height;
@@ -61,12 +67,14 @@ export function renderDiagram(
   }
   // Arrows first so boxes sit on top.
   const at = layout.at;
+  const bh = layout.boxH;
+  const compact = bh < BOX.h;
   for (const r of layout.roots) {
     const to = at.get(r.to);
     if (r.heading || !to) continue;
     const y1 = r.y + BOX.rootH / 2;
     parts.push(
-      `<path class="edge" marker-end="url(#ah)" d="${edgePath(BOX.pad + BOX.rootW, y1, to.x, to.y + BOX.h / 2)}"/>`,
+      `<path class="edge" marker-end="url(#ah)" d="${edgePath(BOX.pad + BOX.rootW, y1, to.x, to.y + bh / 2)}"/>`,
     );
   }
   for (const o of objects) {
@@ -76,9 +84,9 @@ export function renderDiagram(
       const to = at.get(e.to);
       if (!to) continue;
       const cls = `edge${e.weak ? ' weak' : ''}${gone.has(o.key) ? ' leaving' : ''}`;
-      const d = edgePath(from.x + BOX.w, from.y + BOX.h / 2, to.x, to.y + BOX.h / 2);
+      const d = edgePath(from.x + BOX.w, from.y + bh / 2, to.x, to.y + bh / 2, bh);
       parts.push(
-        `<path class="${cls}" marker-end="url(#${e.weak ? 'ahw' : 'ah'})" d="${d}"><title>${esc(e.name)}${e.weak ? ' (weak)' : ''}</title></path>`,
+        `<path class="${cls}" marker-end="url(#${e.weak ? 'ahw' : 'ah'})" d="${d}">${titles ? `<title>${esc(e.name)}${e.weak ? ' (weak)' : ''}</title>` : ''}</path>`,
       );
     }
   }
@@ -99,7 +107,7 @@ export function renderDiagram(
       'obj',
       o.reachable ? '' : 'garbage',
       gone.has(o.key) ? 'leaving' : '',
-      highlight.objects?.has(o.key) ? `hl-${highlight.phase ?? 'phase'}` : '',
+      highlight.objects?.has(o.key) ? `hl-${highlight.kind ?? 'other'}` : '',
       o.key === selected ? 'selected' : '',
     ]
       .filter(Boolean)
@@ -108,10 +116,10 @@ export function renderDiagram(
     const aria = `${title} at ${o.address}, ${stateLine(o, true)}${gone.has(o.key) ? ', freed' : ''}`;
     parts.push(
       `<g class="${cls}" data-key="${o.key}" tabindex="0" role="button" aria-label="${esc(aria)}">`,
-      `<rect x="${p.x}" y="${p.y}" width="${BOX.w}" height="${BOX.h}" rx="6"/>`,
-      `<text class="t1" x="${p.x + 8}" y="${p.y + 16}">${esc(title.length > 19 ? `${title.slice(0, 18)}…` : title)}</text>`,
-      `<text class="t2" x="${p.x + 8}" y="${p.y + 31}">${esc(o.address)}</text>`,
-      `<text class="t3" x="${p.x + 8}" y="${p.y + 45}">${esc(stateLine(o))}</text></g>`,
+      `<rect x="${p.x}" y="${p.y}" width="${BOX.w}" height="${bh}" rx="${compact ? 3 : 6}"/>`,
+      `<text class="t1" x="${p.x + 8}" y="${p.y + (compact ? 15 : 16)}">${esc(short(compact ? `${title} ${o.refcount !== null && o.refcount >= 0 ? `rc ${o.refcount}` : ''}` : title))}</text>`,
+      compact ? '</g>' : `<text class="t2" x="${p.x + 8}" y="${p.y + 31}">${esc(o.address)}</text>`,
+      compact ? '' : `<text class="t3" x="${p.x + 8}" y="${p.y + 45}">${esc(stateLine(o))}</text></g>`,
     );
   }
   if (highlight.phase) {

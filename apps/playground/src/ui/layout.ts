@@ -27,7 +27,12 @@ export interface Layout {
   readonly height: number;
   /** The x of the first column of garbage (unreachable objects), when there is any. */
   readonly garbageX: number | null;
+  /** Box height: {@link BOX}.h, or one line high in a crowded diagram. */
+  readonly boxH: number;
 }
+
+/** Above this many objects, boxes shrink to one line. */
+export const COMPACT_ABOVE = 100;
 
 /**
  * Places objects in columns by their distance from the roots (breadth first, in variable order),
@@ -72,14 +77,16 @@ export function layoutSnapshot(snap: Snapshot, extra: readonly ObjectView[] = []
     const col = (depth.get(o.key) ?? maxDepth + 1) - 1;
     (columns[col] ??= []).push(o.key);
   }
+  const boxH = objects.length > COMPACT_ABOVE ? 22 : BOX.h;
+  const rowGap = objects.length > COMPACT_ABOVE ? 6 : BOX.rowGap;
   const at = new Map<number, { x: number; y: number }>();
   const x0 = BOX.pad + BOX.rootW + BOX.colGap;
   let height = y;
   columns.forEach((keys, c) => {
     keys.forEach((k, r) => {
-      const pos = { x: x0 + c * (BOX.w + BOX.colGap), y: BOX.pad + r * (BOX.h + BOX.rowGap) };
+      const pos = { x: x0 + c * (BOX.w + BOX.colGap), y: BOX.pad + r * (boxH + rowGap) };
       at.set(k, pos);
-      height = Math.max(height, pos.y + BOX.h + BOX.pad);
+      height = Math.max(height, pos.y + boxH + BOX.pad);
     });
   });
   const garbage = objects.some((o) => !depth.has(o.key));
@@ -89,5 +96,6 @@ export function layoutSnapshot(snap: Snapshot, extra: readonly ObjectView[] = []
     width: x0 + Math.max(1, columns.length) * (BOX.w + BOX.colGap),
     height: Math.max(height, 80) + 18,
     garbageX: garbage ? x0 + maxDepth * (BOX.w + BOX.colGap) : null,
+    boxH,
   };
 }

@@ -75,8 +75,14 @@ export class Pane {
         : [];
     if (phaseMs > 0 && prev && prev.step === snap.step - 1 && snap.phases.length > 0 && prev.objects) {
       for (const p of snap.phases) {
+        const kind = /unreachable|sweep|finali|delete/.test(p.phase)
+          ? 'garbage'
+          : /mark/.test(p.phase)
+            ? 'kept'
+            : 'other';
         const hl: Highlight = {
           phase: `collection #${p.collection}: ${p.phase}`,
+          kind,
           objects: new Set(p.objects),
         };
         this.paint(prev, [], hl);
@@ -91,7 +97,9 @@ export class Pane {
 
   /** Draws `snap` (or its summary), the stats line and the output. */
   paint(snap: Snapshot, leaving: readonly ObjectView[], hl: Highlight): void {
+    // Read sizes before replacing the content: reading after would force a layout of the new diagram.
     const scroll = { x: this.view.scrollLeft, y: this.view.scrollTop };
+    const room = this.view.clientWidth - 2;
     this.view.innerHTML = snap.objects
       ? renderDiagram(snap, leaving, hl, this.selected).svg
       : renderSummary(snap);
@@ -100,16 +108,19 @@ export class Pane {
       // Shrink a wide diagram to fit the pane, down to 70 %; past that, scroll.
       const w = Number(svg.getAttribute('width'));
       const h = Number(svg.getAttribute('height'));
-      const fit = Math.max(0.7, Math.min(1, (this.view.clientWidth - 2) / w));
+      const fit = Math.max(0.7, Math.min(1, room / w));
       svg.setAttribute('width', String(Math.floor(w * fit)));
       svg.setAttribute('height', String(Math.floor(h * fit)));
     }
-    this.view.scrollLeft = scroll.x;
-    this.view.scrollTop = scroll.y;
+    if (scroll.x) this.view.scrollLeft = scroll.x;
+    if (scroll.y) this.view.scrollTop = scroll.y;
     const freed = snap.freed.length ? ` · freed ${snap.freed.length}` : '';
     this.stats.textContent = `${snap.liveObjects} objects · ${snap.heapBytes} bytes${freed}`;
     this.out.textContent = snap.stdout + snap.stderr;
-    this.out.scrollTop = this.out.scrollHeight;
+    // Scrolled at the next frame: reading scrollHeight now would force a layout of the new diagram.
+    requestAnimationFrame(() => {
+      this.out.scrollTop = this.out.scrollHeight;
+    });
     this.out.classList.toggle('has-error', snap.stderr.length > 0);
   }
 
