@@ -11,3 +11,6 @@ export { METRIC_COLUMNS, type MetricColumn, type ResultRow, resultRow } from './
 export type { CliIo, OutStream } from './io.js';
 export { COMMANDS, main } from './main.js';
 export { type ReportOptions, renderReport } from './report/render-report.js';
+export type { TraceHeader } from './trace/parse-trace-line.js';
+export { OP_FIELDS, TRACE_FORMAT, TRACE_VERSION } from './trace/trace-fields.js';
+export { traceSchema } from './trace/trace-schema.js';

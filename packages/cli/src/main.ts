@@ -1,13 +1,14 @@
 import { didYouMean } from '@heaplab/core';
 import type { Command } from './commands/command.js';
 import { compareCommand } from './commands/compare.js';
+import { recordCommand } from './commands/record.js';
 import { workloadsCommand } from './commands/workloads.js';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, messageOf } from './errors.js';
 import { type CliIo, colourAllowed, processIo } from './io.js';
 import { createStyle } from './style.js';
 
 /** Every subcommand, in `--help` order. */
-export const COMMANDS: readonly Command[] = [compareCommand, workloadsCommand];
+export const COMMANDS: readonly Command[] = [compareCommand, recordCommand, workloadsCommand];
 
 const VERSION = '0.1.0';
 

@@ -74,7 +74,7 @@ Examples:
     const specs: RunSpec[] = [];
     for (const input of inputs)
       for (const collector of collectors)
-        specs.push({ input, collector, seed, verify: args.values.verify === true });
+        specs.push({ input, collector, seed, verify: args.values.verify === true, cwd: io.cwd });
     const progress = createProgress(io.stderr);
     let results: Awaited<ReturnType<typeof runAll>>;
     try {

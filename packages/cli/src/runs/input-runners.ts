@@ -1,6 +1,8 @@
+import { relative } from 'node:path';
 import type { Collector } from '@heaplab/core';
 import type { RunResult } from '@heaplab/workloads';
 import { usageError } from '../errors.js';
+import { replayTrace } from '../trace/replay-trace.js';
 import type { RunSpec } from './run-spec.js';
 
 /** Runs a file input (trace, snapshot, Python program) under a collector. */
@@ -19,7 +21,8 @@ const notYet =
 
 /** The runner for each kind of file input. */
 export const inputRunners: Record<'trace' | 'snapshot' | 'python', InputRunner> = {
-  trace: notYet('trace'),
+  trace: async (path, label, collector, spec) =>
+    replayTrace(path, label, collector, { verify: spec.verify, file: relative(spec.cwd, path) || path }),
   snapshot: notYet('heap snapshot'),
   python: notYet('Python'),
 };
