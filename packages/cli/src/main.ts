@@ -1,6 +1,7 @@
 import { didYouMean } from '@heaplab/core';
 import type { Command } from './commands/command.js';
 import { compareCommand } from './commands/compare.js';
+import { exportCommand } from './commands/export.js';
 import { recordCommand } from './commands/record.js';
 import { workloadsCommand } from './commands/workloads.js';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, messageOf } from './errors.js';
@@ -8,7 +9,7 @@ import { type CliIo, colourAllowed, processIo } from './io.js';
 import { createStyle } from './style.js';
 
 /** Every subcommand, in `--help` order. */
-export const COMMANDS: readonly Command[] = [compareCommand, recordCommand, workloadsCommand];
+export const COMMANDS: readonly Command[] = [compareCommand, recordCommand, exportCommand, workloadsCommand];
 
 const VERSION = '0.1.0';
 

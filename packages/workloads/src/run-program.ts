@@ -25,6 +25,8 @@ export interface CollectionMark {
   readonly bytesBefore: number;
   /** Live bytes after. */
   readonly bytesAfter: number;
+  /** The phases, in order, with their deterministic work. */
+  readonly phases: readonly { readonly name: string; readonly work: number }[];
 }
 
 /** What one program run under one collector measured. */
@@ -51,6 +53,8 @@ export interface RunProgramOptions {
   readonly promptness?: boolean;
   /** Check the heap with the oracle every this many safepoints (0: only at collections; default 0). */
   readonly verifyEvery?: number;
+  /** Called with the heap once the run is finished (exporting it, for instance). */
+  readonly onFinish?: (heap: Heap) => void;
 }
 
 /**
@@ -78,6 +82,7 @@ export function runProgram(
   body(stats);
   const { summary } = heap.finish();
   if (every > 0) verifyHeap(heap);
+  options.onFinish?.(heap);
   return {
     workload: name,
     collector: summary.collector,
@@ -94,6 +99,7 @@ export function runProgram(
         ms: r.ms,
         bytesBefore: r.bytesBefore,
         bytesAfter: r.bytesAfter,
+        phases: r.phases.map((p) => ({ name: p.name, work: p.work })),
       })),
     stats,
     unraisable: heap.unraisable.length,

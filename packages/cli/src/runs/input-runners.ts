@@ -1,7 +1,9 @@
 import { relative } from 'node:path';
-import type { Collector } from '@heaplab/core';
-import type { RunResult } from '@heaplab/workloads';
+import { type Collector, Heap } from '@heaplab/core';
+import { type RunResult, runProgram } from '@heaplab/workloads';
 import { usageError } from '../errors.js';
+import { importSnapshot } from '../snapshot/import-snapshot.js';
+import { readHeapSnapshot } from '../snapshot/read-heapsnapshot.js';
 import { replayTrace } from '../trace/replay-trace.js';
 import type { RunSpec } from './run-spec.js';
 
@@ -11,18 +13,32 @@ export type InputRunner = (
   label: string,
   collector: Collector,
   spec: RunSpec,
+  onFinish?: (heap: Heap) => void,
 ) => Promise<RunResult>;
 
-const notYet =
-  (what: string): InputRunner =>
-  async (path) => {
-    throw usageError(`${path}: ${what} inputs are not supported by this build of heaplab`);
-  };
+const shown = (spec: RunSpec, path: string) => relative(spec.cwd, path) || path;
 
 /** The runner for each kind of file input. */
 export const inputRunners: Record<'trace' | 'snapshot' | 'python', InputRunner> = {
-  trace: async (path, label, collector, spec) =>
-    replayTrace(path, label, collector, { verify: spec.verify, file: relative(spec.cwd, path) || path }),
-  snapshot: notYet('heap snapshot'),
-  python: notYet('Python'),
+  trace: async (path, label, collector, spec, onFinish) =>
+    replayTrace(path, label, collector, { verify: spec.verify, file: shown(spec, path), onFinish }),
+  snapshot: async (path, label, collector, spec, onFinish) => {
+    const snapshot = readHeapSnapshot(path, shown(spec, path));
+    const heap = new Heap({ collector, verify: spec.verify });
+    // The imported graph is the starting heap; one full collection then runs over it.
+    return runProgram(
+      label,
+      heap,
+      () => {
+        importSnapshot(heap, snapshot);
+        heap.collect({ kind: 'full', reason: 'explicit' });
+      },
+      { verifyEvery: spec.verify ? 4096 : 0, onFinish },
+    );
+  },
+  python: async (path) => {
+    throw usageError(
+      `${path}: Python inputs need @heaplab/python, which this build of heaplab does not include`,
+    );
+  },
 };

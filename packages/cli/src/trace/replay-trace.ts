@@ -11,6 +11,8 @@ export interface ReplayOptions {
   readonly verify?: boolean;
   /** The file name shown in messages (default: the path relative to the working directory). */
   readonly file?: string;
+  /** Called with the heap once the run is finished. */
+  readonly onFinish?: (heap: Heap) => void;
 }
 
 /**
@@ -56,7 +58,7 @@ export function replayTrace(
       });
       if (!sawHeader) throw new CliError(`${file}: empty trace (no header line)`, EXIT_USAGE);
     },
-    { verifyEvery: verify ? 256 : 0 },
+    { verifyEvery: verify ? 256 : 0, onFinish: options.onFinish },
   );
 }
 

@@ -1,43 +1,27 @@
-import { closeSync, openSync, writeSync } from 'node:fs';
 import type { MutatorOp } from '@heaplab/workloads';
+import { BufferedFile } from '../buffered-file.js';
 import type { TraceHeader } from './parse-trace-line.js';
 
-/** Writes a trace file line by line, buffering writes in blocks. */
+/** Writes a trace file line by line. */
 export class TraceWriter {
-  private readonly fd: number;
-  private buffer: string[] = [];
-  private size = 0;
+  private readonly file: BufferedFile;
   /** Operations written. */
   ops = 0;
 
   /** Opens `path` for writing (truncating it) and writes the header. */
   constructor(path: string, header: TraceHeader) {
-    this.fd = openSync(path, 'w');
-    this.line(header);
+    this.file = new BufferedFile(path);
+    this.file.write(`${JSON.stringify(header)}\n`);
   }
 
   /** Writes one operation. */
   write(op: MutatorOp): void {
     this.ops++;
-    this.line(op);
-  }
-
-  private line(value: unknown): void {
-    const text = `${JSON.stringify(value)}\n`;
-    this.buffer.push(text);
-    this.size += text.length;
-    if (this.size >= 1 << 16) this.flush();
-  }
-
-  private flush(): void {
-    if (this.buffer.length > 0) writeSync(this.fd, this.buffer.join(''));
-    this.buffer = [];
-    this.size = 0;
+    this.file.write(`${JSON.stringify(op)}\n`);
   }
 
   /** Flushes and closes the file. */
   close(): void {
-    this.flush();
-    closeSync(this.fd);
+    this.file.close();
   }
 }
