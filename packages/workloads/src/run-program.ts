@@ -58,16 +58,11 @@ export interface RunProgramOptions {
 }
 
 /**
- * Runs `body` on `heap` with metrics switched on, then finishes the heap (a last collection and
- * the leak count) and gathers a {@link RunResult}. Give the heap `verify: true` and a
- * `verifyEvery` to have the oracle check it throughout.
+ * Switches on what a measured run needs on `heap`: promptness sampling and, with `verifyEvery`,
+ * an oracle check every that many safepoints. For runs whose heap is made elsewhere (a Python
+ * program's); {@link runProgram} calls it itself.
  */
-export function runProgram(
-  name: string,
-  heap: Heap,
-  body: (stats: Record<string, number>) => void,
-  options: RunProgramOptions = {},
-): RunResult {
+export function prepareRun(heap: Heap, options: RunProgramOptions = {}): void {
   if (options.promptness ?? true) heap.metrics.trackPromptness();
   const every = options.verifyEvery ?? 0;
   if (every > 0) {
@@ -78,10 +73,17 @@ export function runProgram(
       if (++count % every === 0 && heap.collecting === 0) verifyHeap(heap);
     };
   }
-  const stats: Record<string, number> = {};
-  body(stats);
+}
+
+/** Ends a run prepared with {@link prepareRun}: the last collection, the leak count, the result. */
+export function finishRun(
+  name: string,
+  heap: Heap,
+  stats: Record<string, number>,
+  options: RunProgramOptions = {},
+): RunResult {
   const { summary } = heap.finish();
-  if (every > 0) verifyHeap(heap);
+  if ((options.verifyEvery ?? 0) > 0) verifyHeap(heap);
   options.onFinish?.(heap);
   return {
     workload: name,
@@ -104,4 +106,21 @@ export function runProgram(
     stats,
     unraisable: heap.unraisable.length,
   };
+}
+
+/**
+ * Runs `body` on `heap` with metrics switched on, then finishes the heap (a last collection and
+ * the leak count) and gathers a {@link RunResult}. Give the heap `verify: true` and a
+ * `verifyEvery` to have the oracle check it throughout.
+ */
+export function runProgram(
+  name: string,
+  heap: Heap,
+  body: (stats: Record<string, number>) => void,
+  options: RunProgramOptions = {},
+): RunResult {
+  prepareRun(heap, options);
+  const stats: Record<string, number> = {};
+  body(stats);
+  return finishRun(name, heap, stats, options);
 }

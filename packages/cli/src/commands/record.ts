@@ -42,8 +42,12 @@ Examples:
     if (output === undefined) throw usageError('heaplab record needs -o FILE, the trace to write');
     if (args.positionals.length !== 1) throw usageError('heaplab record takes exactly one INPUT');
     const [input] = parseInputs(args.positionals, (args.values.param as string[] | undefined) ?? [], io.cwd);
-    if (input.kind !== 'workload')
-      throw usageError(`${input.label}: heaplab record records built-in workloads`);
+    if (input.kind !== 'workload') {
+      const what = input.kind === 'python' ? 'Python programs' : `${input.kind} files`;
+      throw usageError(
+        `${input.label}: heaplab record records built-in workloads; recording ${what} is not supported yet`,
+      );
+    }
     const seed = intOption(args, 'seed', 1);
     const collectorSpec = normalizeCollectorSpec(stringOption(args, 'collector') ?? 'generational', io.cwd);
     const { factory } = await resolveCollector(collectorSpec);

@@ -1,10 +1,10 @@
 import { relative } from 'node:path';
 import { type Collector, Heap } from '@heaplab/core';
 import { type RunResult, runProgram } from '@heaplab/workloads';
-import { usageError } from '../errors.js';
 import { importSnapshot } from '../snapshot/import-snapshot.js';
 import { readHeapSnapshot } from '../snapshot/read-heapsnapshot.js';
 import { replayTrace } from '../trace/replay-trace.js';
+import { measurePython } from './run-python-file.js';
 import type { RunSpec } from './run-spec.js';
 
 /** Runs a file input (trace, snapshot, Python program) under a collector. */
@@ -36,9 +36,6 @@ export const inputRunners: Record<'trace' | 'snapshot' | 'python', InputRunner> 
       { verifyEvery: spec.verify ? 4096 : 0, onFinish },
     );
   },
-  python: async (path) => {
-    throw usageError(
-      `${path}: Python inputs need @heaplab/python, which this build of heaplab does not include`,
-    );
-  },
+  python: async (path, label, collector, spec, onFinish) =>
+    measurePython(path, shown(spec, path), label, collector, { verify: spec.verify, onFinish }),
 };
