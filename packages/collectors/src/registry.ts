@@ -4,9 +4,37 @@ import {
   createNoneCollector,
   NONE_COLLECTOR_NAME,
 } from '@heaplab/core';
+import { createCopyingCollector } from '@heaplab/gc-copying';
+import { createGenerationalCollector } from '@heaplab/gc-generational';
+import { createMarkSweepCollector } from '@heaplab/gc-marksweep';
+import { createRefcountCollector } from '@heaplab/gc-refcount';
 
 /** The collectors heaplab ships, by short name, in listing order. */
 export const SHIPPED_COLLECTORS: readonly CollectorEntry[] = [
+  {
+    name: 'refcount',
+    packageName: '@heaplab/gc-refcount',
+    description: 'reference counting: frees an object the moment its count reaches zero; leaks cycles',
+    load: () => createRefcountCollector,
+  },
+  {
+    name: 'marksweep',
+    packageName: '@heaplab/gc-marksweep',
+    description: 'stop-the-world mark-sweep: traces from the roots when the heap grows, frees the rest',
+    load: () => createMarkSweepCollector,
+  },
+  {
+    name: 'generational',
+    packageName: '@heaplab/gc-generational',
+    description: "CPython's collector: reference counting plus the generational cycle detector",
+    load: () => createGenerationalCollector,
+  },
+  {
+    name: 'copying',
+    packageName: '@heaplab/gc-copying',
+    description: "semispace copying (Cheney's scan): live objects move, their addresses change",
+    load: () => createCopyingCollector,
+  },
   {
     name: NONE_COLLECTOR_NAME,
     packageName: '@heaplab/core',
@@ -15,14 +43,8 @@ export const SHIPPED_COLLECTORS: readonly CollectorEntry[] = [
   },
 ];
 
-/**
- * The collectors `heaplab compare` runs when none are named: every shipped collector that frees
- * memory, or `none` while no other is installed.
- */
-export const DEFAULT_COMPARE_SET: readonly string[] = (() => {
-  const real = SHIPPED_COLLECTORS.map((e) => e.name).filter((n) => n !== NONE_COLLECTOR_NAME);
-  return real.length > 0 ? real : [NONE_COLLECTOR_NAME];
-})();
+/** The collectors `heaplab compare` runs when none are named. */
+export const DEFAULT_COMPARE_SET: readonly string[] = ['refcount', 'marksweep', 'generational'];
 
 /** A {@link CollectorRegistry} holding the {@link SHIPPED_COLLECTORS}. */
 export function createCollectorRegistry(): CollectorRegistry {

@@ -8,7 +8,7 @@ import {
 } from '@heaplab/core';
 import type { CollectorWithGc, GcApi } from './gc-api.js';
 import { GcModule } from './gc-module.js';
-import { GcState, K_CONTAINER } from './gc-state.js';
+import { GcState, K_CONTAINER, NOT_COLLECTING } from './gc-state.js';
 import { chooseGeneration, collectGeneration } from './generational.js';
 import { collectIncremental } from './incremental.js';
 import type { GenerationalOptions } from './options.js';
@@ -99,7 +99,7 @@ class GenerationalCollector implements CollectorWithGc {
   doUntrack(obj: ObjIndex): void {
     const s = this.s;
     if (s.lists.inList(obj)) s.lists.remove(obj);
-    s.bits.data[obj] = 0;
+    s.gcRefs.data[obj] = NOT_COLLECTING;
     if (s.profile.design === 'incremental') s.heapSize--;
   }
 

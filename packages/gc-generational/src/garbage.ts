@@ -12,16 +12,16 @@ import {
 import { DEBUG_SAVEALL } from './gc-api.js';
 import type { ListId } from './gc-lists.js';
 import {
-  COLLECTING,
   type GcState,
   K_CLEAR_NONE,
   K_CLEAR_REVERSE,
+  NOT_COLLECTING,
   SEEN,
   STILL_UNREACHABLE,
   UNREACHABLE,
   WEAKREF_CALLBACKS,
 } from './gc-state.js';
-import { clearCollecting, clearTentative, deduceUnreachable } from './unreachable.js';
+import { deduceUnreachable, hasPendingFinalizers } from './unreachable.js';
 
 /** What handling the unreachable set found. */
 export interface GarbageResult {
@@ -42,11 +42,10 @@ export function handleUnreachable(s: GcState, old: ListId, work: WorkCounts): Ga
   const cause = context.freeCause;
   context.freeCause = 'cycle';
   try {
-    clearTentative(s, UNREACHABLE);
     const metrics = context.metrics;
     const hostRuns = metrics.callbacksRun + metrics.finalizersRun;
     let collected = handleWeakrefs(s, old);
-    finalizeGarbage(s);
+    if (hasPendingFinalizers(s, UNREACHABLE)) finalizeGarbage(s);
     if (metrics.callbacksRun + metrics.finalizersRun !== hostRuns) {
       handleResurrected(s, old, work);
     } else {
@@ -72,11 +71,11 @@ export function handleUnreachable(s: GcState, old: ListId, work: WorkCounts): Ga
 function handleWeakrefs(s: GcState, old: ListId): number {
   const heap = s.heap;
   if (!heap.tables.hasWeakTables) return 0;
-  const bits = s.bits.data;
+  const refs = s.gcRefs.data;
   const pending = clearWeakrefsToGarbage(
     heap,
     s.lists.toArray(UNREACHABLE),
-    (w) => (bits[w] & COLLECTING) !== 0,
+    (w) => refs[w] !== NOT_COLLECTING,
   );
   if (pending.length === 0) return 0;
   const lists = s.lists;
@@ -120,9 +119,7 @@ function finalizeGarbage(s: GcState): void {
 
 /** CPython's `handle_resurrected_objects`: what became reachable again goes to `old`. */
 function handleResurrected(s: GcState, old: ListId, work: WorkCounts): void {
-  clearCollecting(s, UNREACHABLE);
   deduceUnreachable(s, UNREACHABLE, STILL_UNREACHABLE, work);
-  clearTentative(s, STILL_UNREACHABLE);
   s.lists.merge(UNREACHABLE, old);
 }
 
@@ -150,7 +147,7 @@ function deleteGarbage(s: GcState, old: ListId, work: WorkCounts): void {
     }
     work.objectsVisited++;
     if (lists.first(STILL_UNREACHABLE) === o) {
-      s.bits.data[o] &= ~COLLECTING;
+      s.gcRefs.data[o] = NOT_COLLECTING;
       lists.move(o, old);
     }
   }

@@ -30,10 +30,14 @@ export const SURVIVORS = 10;
 /** Work list: objects being marked reachable by the incremental collector. */
 export const REACHABLE = 11;
 
-/** Per-object state bit: in the set being collected (CPython's `PREV_MASK_COLLECTING`). */
-export const COLLECTING = 1;
-/** Per-object state bit: in the tentatively unreachable list (CPython's `NEXT_MASK_UNREACHABLE`). */
-export const TENTATIVE = 2;
+/**
+ * `gcRefs` of an object outside the set being collected (CPython: `PREV_MASK_COLLECTING` clear).
+ * Inside the set the field holds `gc_refs + 1`; in the tentatively unreachable list, -1
+ * (CPython's `NEXT_MASK_UNREACHABLE`). One array, so each reference visited costs one access.
+ */
+export const NOT_COLLECTING = 0;
+/** `gcRefs` of an object in the tentatively unreachable list (and still being collected). */
+export const TENTATIVE = -1;
 
 /** Type kind bits (cached per type id). */
 export const K_KNOWN = 1;
@@ -58,10 +62,8 @@ export interface MutableStats {
 /** The collector's whole state, shared by its parts. */
 export class GcState {
   readonly lists: GcLists;
-  /** `gc_refs` of each object during a collection. */
+  /** Collection state of each object: see {@link NOT_COLLECTING} and {@link TENTATIVE}. */
   readonly gcRefs: ObjectField<Int32Array>;
-  /** {@link COLLECTING} / {@link TENTATIVE} bits. */
-  readonly bits: ObjectField<Uint8Array>;
   /** Old-space bit of each object (incremental design). */
   readonly space: ObjectField<Uint8Array>;
   private readonly kinds = new Uint8Array(65536);
@@ -100,13 +102,25 @@ export class GcState {
   ) {
     this.lists = new GcLists(heap);
     this.gcRefs = heap.createField(Int32Array);
-    this.bits = heap.createField(Uint8Array);
     this.space = heap.createField(Uint8Array);
     this.thresholds = [...profile.thresholds];
     thresholds?.forEach((t, i) => {
       this.thresholds[i] = t;
     });
     this.enabled = enabled;
+  }
+
+  private typesSeen = 0;
+  private dicts = false;
+
+  /** Whether any registered type is untracked at full collections (dicts). */
+  hasDictTypes(): boolean {
+    const types = this.heap.types;
+    if (types.size !== this.typesSeen) {
+      this.typesSeen = types.size;
+      this.dicts = types.all().some((t) => t.untrack === 'full-collection');
+    }
+    return this.dicts;
   }
 
   /** The kind bits of type `typeId`. */

@@ -1,7 +1,7 @@
 import type { CollectionContext } from '@heaplab/core';
 import { handleUnreachable } from './garbage.js';
 import { type GcState, UNREACHABLE } from './gc-state.js';
-import { deduceUnreachable, untrackDicts, untrackTuples } from './unreachable.js';
+import { deduceUnreachable, untrackDicts } from './unreachable.js';
 
 /**
  * The generation an automatic collection takes (CPython's `gc_collect_generations`): the oldest
@@ -33,18 +33,17 @@ export function collectGeneration(s: GcState, g: number, context: CollectionCont
   const young = s.gen(g);
   for (let i = 0; i < g; i++) lists.merge(s.gen(i), young);
   const old = g < 2 ? s.gen(g + 1) : young;
-  context.phase('update-refs+subtract-refs+move-unreachable');
-  deduceUnreachable(s, young, UNREACHABLE, work);
+  context.phase('update-refs+subtract-refs+move-unreachable+untrack-tuples');
+  const kept = deduceUnreachable(s, young, UNREACHABLE, work, true);
   if (context.wantsPhaseObjects) context.show(lists.toArray(UNREACHABLE));
-  context.phase('untrack-and-promote');
-  untrackTuples(s, young);
+  context.phase('promote');
   if (young !== old) {
-    if (g === 1) s.longLivedPending += lists.size(young);
+    if (g === 1) s.longLivedPending += kept;
     lists.merge(young, old);
   } else {
-    untrackDicts(s, young);
+    const untracked = untrackDicts(s, young);
     s.longLivedPending = 0;
-    s.longLivedTotal = lists.size(young);
+    s.longLivedTotal = kept - untracked;
   }
   context.phase('weakrefs+finalizers+delete');
   const result = handleUnreachable(s, old, work);

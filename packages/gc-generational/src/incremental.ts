@@ -41,8 +41,7 @@ function setSpace(s: GcState, list: ListId, space: number): void {
 
 /** Collects `from` (survivors go to `to`, which may be `from` itself). */
 function collectRegion(s: GcState, from: ListId, to: ListId, context: CollectionContext, tally: Tally): void {
-  deduceUnreachable(s, from, UNREACHABLE, context.work);
-  untrackTuples(s, from);
+  deduceUnreachable(s, from, UNREACHABLE, context.work, true);
   if (from !== to) s.lists.merge(from, to);
   const result = handleUnreachable(s, to, context.work);
   tally.collected += result.collected;

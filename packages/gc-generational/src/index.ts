@@ -25,6 +25,13 @@ export {
   type GcGenerationStats,
   getGcApi,
 } from './gc-api.js';
+export {
+  GRAPH_DEGREE,
+  GRAPH_SEED,
+  type GraphBenchmarkOptions,
+  type GraphBenchmarkResult,
+  runGraphBenchmark,
+} from './graph-benchmark.js';
 export type { GenerationalOptions, ReferentsFunction } from './options.js';
 export {
   CPYTHON_311,

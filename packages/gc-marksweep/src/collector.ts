@@ -49,7 +49,12 @@ export function createMarkSweepCollector(options: MarkSweepOptions = {}): MarkSw
   let heap: Heap | undefined;
   let marker: Marker | undefined;
   let allocated = 0;
-  let threshold = settings.minimumBytes;
+  // Infinity * 0 is NaN: with the growth trigger off, the threshold is Infinity whatever is live.
+  const thresholdFor = (live: number): number =>
+    settings.growth === Number.POSITIVE_INFINITY
+      ? settings.growth
+      : Math.max(settings.minimumBytes, settings.growth * live);
+  let threshold = thresholdFor(0);
   let limitArmed = true;
   let pending: ObjIndex[] = [];
   let cursor = 0;
@@ -123,9 +128,9 @@ export function createMarkSweepCollector(options: MarkSweepOptions = {}): MarkSw
       }
       const live = h.liveBytes - pendingBytes(h);
       allocated = 0;
-      threshold = Math.max(settings.minimumBytes, settings.growth * live);
+      threshold = thresholdFor(live);
       limitArmed = live <= settings.heapLimit;
-      context.note('threshold', threshold);
+      if (Number.isFinite(threshold)) context.note('threshold', threshold);
     },
     state() {
       return {
