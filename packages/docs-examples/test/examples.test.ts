@@ -4,6 +4,7 @@ import { NULL_REF } from '@heaplab/core';
 import { testCollector } from '@heaplab/core/testing';
 import { describe, expect, it } from 'vitest';
 import { heapModelTour } from '../../../docs/guides/examples/heap-model.js';
+import { resolveCopying } from '../../../docs/guides/examples/register.js';
 import { createTinyCollector } from '../../../docs/guides/examples/tiny-collector.js';
 import { copyingRun } from '../../../docs/guides/examples/use-copying.js';
 
@@ -27,6 +28,12 @@ describe('guide examples', () => {
     expect(result.freed).toBe(1);
     expect(result.copied).toBe(2);
     expect(result.phases.map((p) => p.name)).toEqual(['copy', 'weakrefs', 'finalize', 'reclaim']);
+  });
+
+  it('register.ts: the registry resolves the short name to the package factory', async () => {
+    const { collector, source } = await resolveCopying();
+    expect(source).toBe('@heaplab/gc-copying');
+    expect(collector.traits.movesObjects).toBe(true);
   });
 });
 

@@ -38,6 +38,7 @@ export const COPYING_TRAITS: CollectorTraits = {
  * in the other semispace; with any other allocator model each copy gets a fresh block from it.
  */
 export function createCopyingCollector(options: CopyingOptions = {}): Collector {
+  // #region state
   const opts = resolveCopyingOptions(options);
   let heap: Heap;
   let forwarded: ObjectField<Uint32Array>;
@@ -52,7 +53,9 @@ export function createCopyingCollector(options: CopyingOptions = {}): Collector 
   let copiedBytes = 0;
   let allocatedSinceFlip = 0;
 
-  /** Copies `i` to to-space unless it was copied this collection (its forwarding mark). */
+  // #endregion state
+
+  // #region copy
   /** Appends `i` to to-space and gives it its forwarding mark. */
   const forward = (i: ObjIndex): void => {
     forwarded.data[i] = epoch;
@@ -64,6 +67,7 @@ export function createCopyingCollector(options: CopyingOptions = {}): Collector 
     toSpace[free++] = i;
   };
 
+  /** Copies `i` to to-space unless it was copied this collection (its forwarding mark). */
   const copy = (i: ObjIndex): void => {
     if (forwarded.data[i] === epoch) return;
     forward(i);
@@ -81,6 +85,9 @@ export function createCopyingCollector(options: CopyingOptions = {}): Collector 
     }
   };
 
+  // #endregion copy
+
+  // #region scan
   /** Cheney's scan: copies every referent of every copy until scan catches up with free. */
   const scanToSpace = (work: WorkCounts): void => {
     const t = heap.tables;
@@ -105,6 +112,9 @@ export function createCopyingCollector(options: CopyingOptions = {}): Collector 
     scanToSpace(work);
   };
 
+  // #endregion scan
+
+  // #region collect
   const collect = (context: CollectionContext): void => {
     const { work } = context;
     epoch++;
@@ -156,7 +166,9 @@ export function createCopyingCollector(options: CopyingOptions = {}): Collector 
     context.note('semispaceBytes', semispaceBytes);
     allocatedSinceFlip = 0;
   };
+  // #endregion collect
 
+  // #region contract
   return {
     specificationVersion: COLLECTOR_SPEC_VERSION,
     name: COPYING_COLLECTOR_NAME,
@@ -179,6 +191,7 @@ export function createCopyingCollector(options: CopyingOptions = {}): Collector 
       }
     },
   };
+  // #endregion contract
 }
 
 export default createCopyingCollector;

@@ -34,6 +34,7 @@ export function isSemispaceAllocator(allocator: AllocatorModel): allocator is Se
 
 const round = (bytes: number): number => (bytes <= 16 ? 16 : (bytes + 15) & ~15);
 
+// #region allocator
 /** Creates a {@link SemispaceAllocator}. */
 export function createSemispaceAllocator(options: SemispaceAllocatorOptions = {}): SemispaceAllocator {
   const bases = [
@@ -72,3 +73,4 @@ export function createSemispaceAllocator(options: SemispaceAllocatorOptions = {}
     stats: (): AllocatorStats => allocatorStats('semispace', used, 0, { blocks }),
   };
 }
+// #endregion allocator

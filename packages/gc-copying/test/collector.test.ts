@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createCopyingCollector } from '../src/index.js';
 import { semispaceHeap } from './helpers.js';
 
+// #region kit
 testCollector(createCopyingCollector, {
   additionalTests: (make) => {
     it('declares itself a moving collector that reclaims cycles without counting', () => {
@@ -15,6 +16,7 @@ testCollector(createCopyingCollector, {
     });
   },
 });
+// #endregion kit
 
 testCollector(createCopyingCollector, {
   name: 'copying, 256-byte semispaces (collects inside allocation)',
