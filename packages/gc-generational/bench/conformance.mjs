@@ -2,15 +2,19 @@
 // Runs every case of the shared conformance set through @heaplab/python with this collector,
 // once per profile, and reports how many match the recorded CPython output exactly (after the
 // set's normalization). Build first: `npx tsup` here and in packages/python.
-// Usage: node bench/conformance.mjs [--cases DIR] [--json]
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// Usage: node bench/conformance.mjs [--cases DIR] [--json]. DIR holds `cases/` and
+// `expected/<profile>/` (default: @heaplab/python's fixtures; profiles without recordings there
+// are skipped). The shared set with every profile: --cases ../shared/conformance.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { runPython } from '../../python/dist/index.js';
 import { createGenerationalCollector, PROFILES } from '../dist/index.js';
 
 const args = process.argv.slice(2);
 const k = args.indexOf('--cases');
-const root = k >= 0 ? args[k + 1] : '/work/shared/conformance';
+const here = dirname(fileURLToPath(import.meta.url));
+const root = k >= 0 ? args[k + 1] : join(here, '..', '..', 'python', 'test', 'fixtures', 'conformance');
 const json = args.includes('--json');
 
 /** The set's normalization: numbered addresses, bare file names in tracebacks. */
@@ -30,6 +34,7 @@ const cases = readdirSync(join(root, 'cases'))
   .map((f) => f.slice(0, -3))
   .sort();
 for (const profile of Object.keys(PROFILES)) {
+  if (!existsSync(join(root, 'expected', profile))) continue;
   const differ = [];
   for (const name of cases) {
     let out = '';
