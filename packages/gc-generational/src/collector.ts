@@ -101,6 +101,7 @@ class GenerationalCollector implements CollectorWithGc {
     if (s.lists.inList(obj)) s.lists.remove(obj);
     s.gcRefs.data[obj] = NOT_COLLECTING;
     if (s.profile.design === 'incremental') s.heapSize--;
+    if (s.profile.youngCount === 'tracking' && s.counts[0] > 0) s.counts[0]--;
   }
 
   doSafepoint(): void {
