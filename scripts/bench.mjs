@@ -8,10 +8,14 @@ import { join } from 'node:path';
 const args = process.argv.slice(2);
 const only = args.find((a) => a.startsWith('--filter='))?.slice('--filter='.length);
 const passed = args.filter((a) => !a.startsWith('--filter='));
-const build = spawnSync('npx', ['turbo', 'run', 'build', '--filter=./packages/*', '--output-logs=errors-only'], {
-  stdio: ['ignore', 'ignore', 'inherit'],
-  shell: process.platform === 'win32',
-});
+const build = spawnSync(
+  'npx',
+  ['turbo', 'run', 'build', '--filter=./packages/*', '--output-logs=errors-only'],
+  {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    shell: process.platform === 'win32',
+  },
+);
 if (build.status !== 0) {
   process.stderr.write('[heaplab] bench: the build failed\n');
   process.exit(build.status ?? 1);

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Sums the vitest JSON reports every package writes to test-results/vitest.json and prints the
 // plain line CI reads: "N passed, N failed".
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 let passed = 0;
@@ -25,7 +25,9 @@ for (const dir of ['packages', 'apps']) {
   }
 }
 if (missing.length > 0) {
-  process.stderr.write(`[heaplab] no test results from: ${missing.join(', ')} (counted as one failure each)\n`);
+  process.stderr.write(
+    `[heaplab] no test results from: ${missing.join(', ')} (counted as one failure each)\n`,
+  );
   failed += missing.length;
 }
 process.stdout.write(`${passed} passed, ${failed} failed\n`);

@@ -37,11 +37,19 @@ export class RootSet {
 
   // ---------------------------------------------------------------- frames
 
-  /** Pushes a frame with the given local names (all unbound) and returns the new depth. */
-  pushFrame(name: string, localNames: readonly string[] = []): number {
-    const base = this.top;
-    this.reserve(localNames.length);
-    this.stack.fill(0, base, base + localNames.length);
+  /**
+   * Pushes a frame with the given local names and returns the new depth. The first `args` locals
+   * take over the top `args` temporaries of the current frame, in order and without count changes
+   * (arguments moving into a callee, as CPython's calls do); the other locals start unbound.
+   */
+  pushFrame(name: string, localNames: readonly string[] = [], args = 0): number {
+    if (args > 0) this.checkTemps(args);
+    if (args > localNames.length) {
+      throw new HeapError(`[heaplab] frame ${name} has ${localNames.length} locals, not ${args}`);
+    }
+    const base = this.top - args;
+    this.reserve(localNames.length - args);
+    this.stack.fill(0, base + args, base + localNames.length);
     this.top = base + localNames.length;
     this.frameBase.push(base);
     this.frameLocals.push(localNames.length);

@@ -215,6 +215,24 @@ describe('heap objects, slots and counts', () => {
     expect(() => heap.roots.popFrame()).toThrow(/cannot pop the root frame/);
   });
 
+  it('moves the top temporaries into a pushed frame as its first locals', () => {
+    const { heap, Plain } = countingHeap();
+    const a = heap.alloc(Plain, 0);
+    const b = heap.alloc(Plain, 0);
+    heap.roots.pushFrame('f', ['a', 'b', 'c'], 2);
+    expect(heap.roots.getLocal(0)).toBe(a);
+    expect(heap.roots.getLocal(1)).toBe(b);
+    expect(heap.roots.getLocal(2)).toBe(NULL_REF);
+    expect(heap.refcount(a)).toBe(1);
+    expect(heap.roots.frames().map((f) => [f.name, f.locals.length, f.temps.length])).toEqual([
+      ['<root>', 0, 0],
+      ['f', 3, 0],
+    ]);
+    heap.roots.popFrame();
+    expect(heap.liveObjects).toBe(0);
+    expect(() => heap.roots.pushFrame('g', ['x'], 1)).toThrow(/only 0 temporaries/);
+  });
+
   it('emits nothing when nobody listens and everything when somebody does', () => {
     const { heap, Plain } = countingHeap();
     expect(heap.events.mask).toBe(0);

@@ -1,0 +1,184 @@
+import {
+  clearWeakrefsToGarbage,
+  F_ALIVE,
+  F_FINALIZED,
+  F_FINALIZER,
+  F_GROWABLE,
+  invokeWeakrefCallback,
+  NULL_REF,
+  type ObjIndex,
+  type WorkCounts,
+} from '@heaplab/core';
+import { DEBUG_SAVEALL } from './gc-api.js';
+import type { ListId } from './gc-lists.js';
+import {
+  type GcState,
+  K_CLEAR_NONE,
+  K_CLEAR_REVERSE,
+  NOT_COLLECTING,
+  SEEN,
+  STILL_UNREACHABLE,
+  UNREACHABLE,
+  WEAKREF_CALLBACKS,
+} from './gc-state.js';
+import { deduceUnreachable, hasPendingFinalizers } from './unreachable.js';
+
+/** What handling the unreachable set found. */
+export interface GarbageResult {
+  /** Objects collected (CPython's `m`). */
+  readonly collected: number;
+  /** Objects found uncollectable (CPython's `n`; always 0: pure Python cannot define `tp_del`). */
+  readonly uncollectable: number;
+}
+
+/**
+ * Everything CPython does with the unreachable list once survivors have moved on to `old`, in its
+ * order: weak references (cleared; callbacks of surviving weak references run), PEP 442
+ * finalizers, the resurrection check, and deletion by clearing references (or, under
+ * `DEBUG_SAVEALL`, saving to `gc.garbage`). Objects that survive any step go to the end of `old`.
+ */
+export function handleUnreachable(s: GcState, old: ListId, work: WorkCounts): GarbageResult {
+  const context = s.heap;
+  const cause = context.freeCause;
+  context.freeCause = 'cycle';
+  try {
+    const metrics = context.metrics;
+    const hostRuns = metrics.callbacksRun + metrics.finalizersRun;
+    let collected = handleWeakrefs(s, old);
+    if (hasPendingFinalizers(s, UNREACHABLE)) finalizeGarbage(s);
+    if (metrics.callbacksRun + metrics.finalizersRun !== hostRuns) {
+      handleResurrected(s, old, work);
+    } else {
+      // No mutator code ran since the unreachable set was computed, so recomputing it would
+      // move every object to the same place: just rename the list.
+      s.lists.init(STILL_UNREACHABLE);
+      s.lists.merge(UNREACHABLE, STILL_UNREACHABLE);
+    }
+    collected += s.lists.size(STILL_UNREACHABLE);
+    deleteGarbage(s, old, work);
+    return { collected, uncollectable: 0 };
+  } finally {
+    context.freeCause = cause;
+  }
+}
+
+/**
+ * CPython's `handle_weakrefs`: a weak reference that is garbage itself is cleared and its
+ * callback never runs; every weak reference to a garbage object is cleared; the callbacks of the
+ * surviving ones run afterwards, in the order found. Returns how many of those weak references
+ * died while their callbacks ran (CPython counts them as collected).
+ */
+function handleWeakrefs(s: GcState, old: ListId): number {
+  const heap = s.heap;
+  if (!heap.tables.hasWeakTables) return 0;
+  const refs = s.gcRefs.data;
+  const pending = clearWeakrefsToGarbage(
+    heap,
+    s.lists.toArray(UNREACHABLE),
+    (w) => refs[w] !== NOT_COLLECTING,
+  );
+  if (pending.length === 0) return 0;
+  const lists = s.lists;
+  lists.init(WEAKREF_CALLBACKS);
+  const epochs = pending.map((w) => heap.tables.epoch[w]);
+  for (const w of pending) {
+    heap.inc(w);
+    if (lists.inList(w)) lists.move(w, WEAKREF_CALLBACKS);
+  }
+  let freed = 0;
+  pending.forEach((w, k) => {
+    const t = heap.tables;
+    const callback = t.slotLen[w] > 0 ? heap.slots.data[t.slotOff[w]] : 0;
+    if (callback !== 0) invokeWeakrefCallback(heap, w, callback);
+    heap.dec(w);
+    const alive = heap.tables.epoch[w] === epochs[k] && (heap.tables.flags[w] & F_ALIVE) !== 0;
+    if (!alive) freed++;
+    else if (lists.first(WEAKREF_CALLBACKS) === w) lists.move(w, old);
+  });
+  return freed;
+}
+
+/**
+ * CPython's `finalize_garbage`: each garbage object whose finalizer has not run gets it now, in
+ * list order, held by one extra reference meanwhile.
+ */
+function finalizeGarbage(s: GcState): void {
+  const heap = s.heap;
+  const lists = s.lists;
+  lists.init(SEEN);
+  for (let o = lists.first(UNREACHABLE); o !== 0; o = lists.first(UNREACHABLE)) {
+    lists.move(o, SEEN);
+    if ((heap.tables.flags[o] & (F_FINALIZER | F_FINALIZED)) === F_FINALIZER && s.isContainer(o)) {
+      heap.inc(o);
+      heap.runFinalizer(o);
+      heap.dec(o);
+    }
+  }
+  lists.merge(SEEN, UNREACHABLE);
+}
+
+/** CPython's `handle_resurrected_objects`: what became reachable again goes to `old`. */
+function handleResurrected(s: GcState, old: ListId, work: WorkCounts): void {
+  deduceUnreachable(s, UNREACHABLE, STILL_UNREACHABLE, work);
+  s.lists.merge(UNREACHABLE, old);
+}
+
+/**
+ * CPython's `delete_garbage`: clears each object's references (its type's clear order; types
+ * without a clear operation are skipped), holding it meanwhile, so it and what it held die by
+ * reference count; under `DEBUG_SAVEALL` appends it to `gc.garbage` instead. Objects still alive
+ * afterwards move to `old`.
+ */
+function deleteGarbage(s: GcState, old: ListId, work: WorkCounts): void {
+  const heap = s.heap;
+  const lists = s.lists;
+  const saveAll = (s.debug & DEBUG_SAVEALL) !== 0 && s.garbage !== NULL_REF && heap.isAlive(s.garbage);
+  const garbageList = saveAll ? heap.index(s.garbage) : 0;
+  const freedBefore = heap.metrics.frees;
+  for (let o = lists.first(STILL_UNREACHABLE); o !== 0; o = lists.first(STILL_UNREACHABLE)) {
+    if (saveAll) heap.appendIndex(garbageList, o, false);
+    else {
+      const k = s.kind(heap.tables.type[o]);
+      if ((k & K_CLEAR_NONE) === 0) {
+        heap.inc(o);
+        clearReferences(s, o, (k & K_CLEAR_REVERSE) !== 0);
+        heap.dec(o);
+      }
+    }
+    work.objectsVisited++;
+    if (lists.first(STILL_UNREACHABLE) === o) {
+      s.gcRefs.data[o] = NOT_COLLECTING;
+      lists.move(o, old);
+    }
+  }
+  work.objectsFreed += heap.metrics.frees - freedBefore;
+}
+
+const cleared: ObjIndex[] = [];
+
+/** Drops every reference `obj` holds: detached first, then released in order (a list: last first). */
+function clearReferences(s: GcState, obj: ObjIndex, reverse: boolean): void {
+  const heap = s.heap;
+  const t = heap.tables;
+  const data = heap.slots.data;
+  const off = t.slotOff[obj];
+  const len = t.slotLen[obj];
+  if (len === 1) {
+    const c = data[off];
+    if (c === 0) return;
+    data[off] = 0;
+    if (t.flags[obj] & F_GROWABLE) t.slotLen[obj] = 0;
+    heap.dec(c);
+    return;
+  }
+  const base = cleared.length;
+  for (let p = off; p < off + len; p++) {
+    if (data[p] !== 0) cleared.push(data[p]);
+    data[p] = 0;
+  }
+  if (t.flags[obj] & F_GROWABLE) t.slotLen[obj] = 0;
+  const end = cleared.length;
+  if (reverse) for (let k = end - 1; k >= base; k--) heap.dec(cleared[k]);
+  else for (let k = base; k < end; k++) heap.dec(cleared[k]);
+  cleared.length = base;
+}

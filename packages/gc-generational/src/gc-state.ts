@@ -1,0 +1,171 @@
+import {
+  type CollectionContext,
+  type Heap,
+  NULL_REF,
+  type ObjectField,
+  type ObjIndex,
+  type Ref,
+} from '@heaplab/core';
+import type { GcCallbackInvoker, GcGenerationStats } from './gc-api.js';
+import { GcLists, type ListId } from './gc-lists.js';
+import type { ReferentsFunction } from './options.js';
+import type { GcProfile } from './profiles.js';
+
+/** List ids. Generations 0..2 are lists 1..3 (3.14: young, old[0], old[1]). */
+export const GEN_LIST = [1, 2, 3] as const;
+/** The permanent generation (`gc.freeze`). */
+export const PERMANENT = 4;
+/** Work list: tentatively unreachable objects. */
+export const UNREACHABLE = 5;
+/** Work list: garbage already offered to finalizers. */
+export const SEEN = 6;
+/** Work list: garbage still unreachable after finalizers. */
+export const STILL_UNREACHABLE = 7;
+/** Work list: weak references whose callbacks are to run. */
+export const WEAKREF_CALLBACKS = 8;
+/** Work list: one increment of the incremental collector. */
+export const INCREMENT = 9;
+/** Work list: survivors of an incremental region. */
+export const SURVIVORS = 10;
+/** Work list: objects being marked reachable by the incremental collector. */
+export const REACHABLE = 11;
+
+/**
+ * `gcRefs` of an object outside the set being collected (CPython: `PREV_MASK_COLLECTING` clear).
+ * Inside the set the field holds `gc_refs + 1`; in the tentatively unreachable list, -1
+ * (CPython's `NEXT_MASK_UNREACHABLE`). One array, so each reference visited costs one access.
+ */
+export const NOT_COLLECTING = 0;
+/** `gcRefs` of an object in the tentatively unreachable list (and still being collected). */
+export const TENTATIVE = -1;
+
+/** Type kind bits (cached per type id). */
+export const K_KNOWN = 1;
+/** The type has a GC header (a container). */
+export const K_CONTAINER = 2;
+/** Untracked at collections when no item may be tracked (tuples). */
+export const K_TUPLE = 4;
+/** Untracked at full collections when no key or value may be tracked (dicts). */
+export const K_DICT = 8;
+/** No clear operation (tuples). */
+export const K_CLEAR_NONE = 16;
+/** Clears references last to first (lists). */
+export const K_CLEAR_REVERSE = 32;
+
+/** Mutable statistics of one generation. */
+export interface MutableStats {
+  collections: number;
+  collected: number;
+  uncollectable: number;
+}
+
+/** The collector's whole state, shared by its parts. */
+export class GcState {
+  readonly lists: GcLists;
+  /** Collection state of each object: see {@link NOT_COLLECTING} and {@link TENTATIVE}. */
+  readonly gcRefs: ObjectField<Int32Array>;
+  /** Old-space bit of each object (incremental design). */
+  readonly space: ObjectField<Uint8Array>;
+  private readonly kinds = new Uint8Array(65536);
+  readonly counts = [0, 0, 0];
+  readonly thresholds: number[];
+  readonly stats: MutableStats[] = [0, 1, 2].map(() => ({ collections: 0, collected: 0, uncollectable: 0 }));
+  enabled: boolean;
+  debug = 0;
+  garbage: Ref = NULL_REF;
+  invoker: GcCallbackInvoker | null = null;
+  /** A collection is due at the next safepoint (3.12+). */
+  scheduled = false;
+  longLivedPending = 0;
+  longLivedTotal = 0;
+  /** What the last collection returned (collected + uncollectable). */
+  lastResult = 0;
+  /** Collected objects of the last collection. */
+  lastCollected = 0;
+  /** Uncollectable objects of the last collection. */
+  lastUncollectable = 0;
+  /** Incremental design: which old space is "visited" (0 or 1). */
+  visitedSpace = 0;
+  /** Incremental design: the next increment marks from the roots first. */
+  markPhase = true;
+  /** Incremental design: objects still to scan in this cycle. */
+  workToDo = 0;
+  /** Incremental design: tracked objects (CPython's `heap_size`). */
+  heapSize = 0;
+
+  constructor(
+    readonly heap: Heap,
+    readonly profile: GcProfile,
+    readonly referents: ReferentsFunction | undefined,
+    enabled: boolean,
+    thresholds: readonly number[] | undefined,
+  ) {
+    this.lists = new GcLists(heap);
+    this.gcRefs = heap.createField(Int32Array);
+    this.space = heap.createField(Uint8Array);
+    this.thresholds = [...profile.thresholds];
+    thresholds?.forEach((t, i) => {
+      this.thresholds[i] = t;
+    });
+    this.enabled = enabled;
+  }
+
+  private typesSeen = 0;
+  private dicts = false;
+
+  /** Whether any registered type is untracked at full collections (dicts). */
+  hasDictTypes(): boolean {
+    const types = this.heap.types;
+    if (types.size !== this.typesSeen) {
+      this.typesSeen = types.size;
+      this.dicts = types.all().some((t) => t.untrack === 'full-collection');
+    }
+    return this.dicts;
+  }
+
+  /** The kind bits of type `typeId`. */
+  kind(typeId: number): number {
+    const k = this.kinds[typeId];
+    return k !== 0 ? k : this.learnKind(typeId);
+  }
+
+  private learnKind(typeId: number): number {
+    const info = this.heap.types.get(typeId);
+    let k = K_KNOWN;
+    if (info.container) k |= K_CONTAINER;
+    if (info.untrack === 'each-collection') k |= K_TUPLE;
+    if (info.untrack === 'full-collection') k |= K_DICT;
+    if (info.clearOrder === 'none') k |= K_CLEAR_NONE;
+    if (info.clearOrder === 'reverse') k |= K_CLEAR_REVERSE;
+    this.kinds[typeId] = k;
+    return k;
+  }
+
+  /** Whether `obj` has a GC header. */
+  isContainer(obj: ObjIndex): boolean {
+    return (this.kind(this.heap.tables.type[obj]) & K_CONTAINER) !== 0;
+  }
+
+  /** The generation list of generation `g`. */
+  gen(g: number): ListId {
+    return GEN_LIST[g];
+  }
+
+  /** Records a finished collection of generation `g` (statistics, last result, report figures). */
+  record(g: number, collected: number, uncollectable: number, context: CollectionContext): number {
+    const stats = this.stats[g];
+    stats.collections++;
+    stats.collected += collected;
+    stats.uncollectable += uncollectable;
+    this.lastCollected = collected;
+    this.lastUncollectable = uncollectable;
+    context.note('collected', collected);
+    context.note('uncollectable', uncollectable);
+    return collected + uncollectable;
+  }
+
+  /** Frozen statistics. */
+  statsSnapshot(): GcGenerationStats[] {
+    return this.stats.map((s) => ({ ...s }));
+  }
+}

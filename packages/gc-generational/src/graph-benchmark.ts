@@ -1,0 +1,104 @@
+import { Heap, type ObjIndex } from '@heaplab/core';
+import { createGenerationalCollector } from './collector.js';
+
+/** Options of {@link runGraphBenchmark}. */
+export interface GraphBenchmarkOptions {
+  /** Number of nodes. */
+  readonly n: number;
+  /** xorshift32 seed (default 2463534242, as `graph_gc.py`). */
+  readonly seed?: number;
+}
+
+/** One result line, with the fields `graph_gc.py` prints. */
+export interface GraphBenchmarkResult {
+  /** Always `heaplab`. */
+  readonly impl: 'heaplab';
+  /** Number of nodes. */
+  readonly n: number;
+  /** References per node (4). */
+  readonly degree: number;
+  /** Tracked objects: every node and its list. */
+  readonly tracked: number;
+  /** References: the root list's plus each node's list and its items. */
+  readonly refs: number;
+  /** Time of a full collection with every node reachable. */
+  readonly live_ms: number;
+  /** Time of the full collection after the root list is dropped. */
+  readonly garbage_ms: number;
+  /** What that collection returned: objects on or under cycles (the rest died by reference count). */
+  readonly freed: number;
+}
+
+/** References per node, as `graph_gc.py`'s `DEGREE`. */
+export const GRAPH_DEGREE = 4;
+/** The default xorshift32 seed of `graph_gc.py`. */
+export const GRAPH_SEED = 2463534242;
+
+const round2 = (ms: number): number => Math.round(ms * 100) / 100;
+
+/**
+ * The heap-level graph benchmark: builds exactly `graph_gc.py`'s graph — a list holding N nodes
+ * (a `__slots__` object with one slot), each node holding a list of 4 references to nodes picked
+ * by xorshift32 — under the CPython 3.11 collector with automatic collection disabled, then
+ * times `gc.collect()` with everything reachable and again after the list is dropped.
+ */
+export function runGraphBenchmark(options: GraphBenchmarkOptions): GraphBenchmarkResult {
+  const n = options.n;
+  if (!Number.isInteger(n) || n < 1)
+    throw new RangeError(`[heaplab] graph benchmark: n must be a positive integer, got ${n}`);
+  const collector = createGenerationalCollector();
+  const heap = new Heap({ collector, initialCapacity: 2 * n + 64, initialSlots: 6 * n + 1024 });
+  const gc = collector.gc;
+  const Node = heap.defineType({ name: 'Node', container: true, baseSize: 32, slotSize: 8 });
+  const List = heap.defineType({
+    name: 'list',
+    container: true,
+    releaseOrder: 'reverse',
+    clearOrder: 'reverse',
+    baseSize: 56,
+    slotSize: 0,
+  });
+  gc.disable();
+  heap.roots.pushFrame('main', ['nodes']);
+  heap.allocGrowable(List, n);
+  heap.roots.popToLocal(0);
+  const nodes = heap.index(heap.roots.getLocal(0));
+  for (let i = 0; i < n; i++) {
+    heap.alloc(Node, 1);
+    heap.roots.popAppend(heap.roots.getLocal(0));
+  }
+  const data = () => heap.slots.data;
+  const nodeAt = (k: number): ObjIndex => data()[heap.tables.slotOff[nodes] + k];
+  let s = (options.seed ?? GRAPH_SEED) >>> 0;
+  for (let i = 0; i < n; i++) {
+    const refs = heap.index(heap.allocGrowable(List, GRAPH_DEGREE));
+    for (let k = 0; k < GRAPH_DEGREE; k++) {
+      s ^= s << 13;
+      s >>>= 0;
+      s ^= s >>> 17;
+      s ^= s << 5;
+      s >>>= 0;
+      heap.appendIndex(refs, nodeAt(s % n), false);
+    }
+    heap.roots.popToSlot(heap.ref(nodeAt(i)), 0);
+  }
+  gc.collect();
+  let t = performance.now();
+  gc.collect();
+  const live = performance.now() - t;
+  heap.roots.clearLocal(0);
+  t = performance.now();
+  const freed = gc.collect();
+  const garbage = performance.now() - t;
+  heap.roots.popFrame();
+  return {
+    impl: 'heaplab',
+    n,
+    degree: GRAPH_DEGREE,
+    tracked: 2 * n,
+    refs: n * (GRAPH_DEGREE + 1),
+    live_ms: round2(live),
+    garbage_ms: round2(garbage),
+    freed,
+  };
+}

@@ -1,0 +1,181 @@
+import { F_FINALIZED, F_FINALIZER, F_TRACKED, type ObjIndex, type WorkCounts } from '@heaplab/core';
+import type { GcLists, ListId } from './gc-lists.js';
+import { type GcState, K_CONTAINER, K_DICT, K_TUPLE, NOT_COLLECTING, TENTATIVE } from './gc-state.js';
+
+/**
+ * CPython's `deduce_unreachable`: copies reference counts into `gc_refs` and marks the objects of
+ * `base` as being collected (update_refs); subtracts every reference from inside `base`
+ * (subtract_refs); then walks `base` in order, keeping objects referenced from outside and
+ * everything they reach, and moving the rest to `unreachable` (move_unreachable). An object that
+ * was moved too early comes back to the end of `base`, so list order changes exactly as in
+ * CPython. With `untrackTuples`, each kept tuple is offered for untracking right after it is
+ * scanned, which gives what CPython's separate pass over the survivors gives (same order, same
+ * state of every item). Returns the number of objects left in `base`.
+ */
+export function deduceUnreachable(
+  s: GcState,
+  base: ListId,
+  unreachable: ListId,
+  work: WorkCounts,
+  untrackTuples = false,
+): number {
+  const heap = s.heap;
+  const lists = s.lists;
+  const next = lists.next.data;
+  const prev = lists.prev.data;
+  const headNext = lists.headNext;
+  const headPrev = lists.headPrev;
+  const rc = heap.tables.rc;
+  const type = heap.tables.type;
+  const slotOff = heap.tables.slotOff;
+  const slotLen = heap.tables.slotLen;
+  const data = heap.slots.data;
+  const refs = s.gcRefs.data;
+  let visited = 0;
+  let scanned = 0;
+  // update_refs: gc_refs + 1, so that 0 keeps meaning "not being collected".
+  for (let o = headNext[base]; o > 0; o = next[o]) {
+    refs[o] = rc[o] + 1;
+    visited++;
+  }
+  // subtract_refs
+  for (let o = headNext[base]; o > 0; o = next[o]) {
+    const off = slotOff[o];
+    const end = off + slotLen[o];
+    for (let p = off; p < end; p++) {
+      const c = data[p];
+      if (refs[c] > 0) refs[c]--;
+    }
+    scanned += end - off;
+  }
+  // move_unreachable
+  lists.init(unreachable);
+  let kept = 0;
+  let o = headNext[base];
+  while (o > 0) {
+    if (refs[o] > 1) {
+      const off = slotOff[o];
+      const end = off + slotLen[o];
+      for (let p = off; p < end; p++) {
+        const c = data[p];
+        const r = refs[c];
+        if (r === 1) refs[c] = 2;
+        else if (r < 0) {
+          // Reachable after all: back to the end of base, to be scanned again.
+          moveNode(next, prev, headNext, headPrev, c, base);
+          refs[c] = 2;
+        }
+      }
+      scanned += end - off;
+      refs[o] = NOT_COLLECTING;
+      visited++;
+      kept++;
+      // Scanning may have appended to base: read the successor only now.
+      const following = next[o];
+      if (untrackTuples && s.kind(type[o]) & K_TUPLE && untrackable(s, o)) {
+        heap.untrackIndex(o);
+        kept--;
+      }
+      o = following;
+    } else {
+      const following = next[o];
+      moveNode(next, prev, headNext, headPrev, o, unreachable);
+      refs[o] = TENTATIVE;
+      visited++;
+      o = following;
+    }
+  }
+  work.objectsVisited += visited;
+  work.refsScanned += scanned;
+  return kept;
+}
+
+/** {@link GcLists.move} on raw arrays, for the hot loop (small enough for the JIT to inline). */
+function moveNode(
+  next: Int32Array,
+  prev: Int32Array,
+  headNext: Int32Array,
+  headPrev: Int32Array,
+  node: ObjIndex,
+  to: ListId,
+): void {
+  const p = prev[node];
+  const n = next[node];
+  if (p < 0) headNext[-p] = n;
+  else next[p] = n;
+  if (n < 0) headPrev[-n] = p;
+  else prev[n] = p;
+  const last = headPrev[to];
+  prev[node] = last;
+  next[node] = -to;
+  if (last < 0) headNext[to] = node;
+  else next[last] = node;
+  headPrev[to] = node;
+}
+
+/** Whether any object of `list` has a finalizer that has not run. */
+export function hasPendingFinalizers(s: GcState, list: ListId): boolean {
+  const next = s.lists.next.data;
+  const flags = s.heap.tables.flags;
+  for (let o = s.lists.headNext[list]; o > 0; o = next[o]) {
+    if ((flags[o] & (F_FINALIZER | F_FINALIZED)) === F_FINALIZER) return true;
+  }
+  return false;
+}
+
+/**
+ * CPython's `_PyObject_GC_MAY_BE_TRACKED`: false for objects without a GC header and for
+ * untracked tuples; true for any other container, tracked or not.
+ */
+export function mayBeTracked(s: GcState, obj: ObjIndex): boolean {
+  const t = s.heap.tables;
+  const k = s.kind(t.type[obj]);
+  if ((k & K_CONTAINER) === 0) return false;
+  if (k & K_TUPLE) return (t.flags[obj] & F_TRACKED) !== 0;
+  return true;
+}
+
+/** No item may be tracked (an empty slot, a tuple still being filled, keeps a tuple tracked). */
+function untrackable(s: GcState, obj: ObjIndex, emptySlotKeeps = true): boolean {
+  const t = s.heap.tables;
+  const data = s.heap.slots.data;
+  const off = t.slotOff[obj];
+  const end = off + t.slotLen[obj];
+  for (let p = off; p < end; p++) {
+    const c = data[p];
+    if (c === 0 ? emptySlotKeeps : mayBeTracked(s, c)) return false;
+  }
+  return true;
+}
+
+/**
+ * Untracks, in list order, every tuple of `list` none of whose items may be tracked (a tuple
+ * holding an empty slot stays tracked, as a tuple still being filled does in CPython); returns
+ * how many.
+ */
+export function untrackTuples(s: GcState, list: ListId): number {
+  return untrackKind(s, list, K_TUPLE, true);
+}
+
+/**
+ * Untracks, in list order, every dict of `list` none of whose keys or values may be tracked;
+ * returns how many.
+ */
+export function untrackDicts(s: GcState, list: ListId): number {
+  return s.hasDictTypes() ? untrackKind(s, list, K_DICT, false) : 0;
+}
+
+function untrackKind(s: GcState, list: ListId, kind: number, emptySlotKeeps: boolean): number {
+  const heap = s.heap;
+  const lists = s.lists;
+  let untracked = 0;
+  for (let o = lists.first(list); o !== 0; ) {
+    const following = lists.after(o);
+    if (s.kind(heap.tables.type[o]) & kind && untrackable(s, o, emptySlotKeeps)) {
+      heap.untrackIndex(o);
+      untracked++;
+    }
+    o = following;
+  }
+  return untracked;
+}

@@ -1,0 +1,53 @@
+import type { Ref } from '@heaplab/core';
+import type { Constant } from '../ast.js';
+import type { LineMap } from '../parse.js';
+
+/** A compiled function, class body, comprehension or module. */
+export interface Code {
+  /** `co_name`. */
+  readonly name: string;
+  /** `co_qualname`. */
+  readonly qualname: string;
+  /** The file name tracebacks show. */
+  readonly filename: string;
+  /** What this code is the body of. */
+  readonly kind: 'module' | 'function' | 'class' | 'comprehension';
+  /** Positional parameters (with or without defaults). */
+  readonly argcount: number;
+  /** Keyword-only parameters. */
+  readonly kwonlycount: number;
+  /** Has `*args`. */
+  readonly varargs: boolean;
+  /** Has `**kwargs`. */
+  readonly varkw: boolean;
+  /** Every local slot's name: parameters, other locals, cells, free variables. */
+  readonly localNames: string[];
+  /** First slot of cells. */
+  readonly cellStart: number;
+  /** First slot of free variables. */
+  readonly freeStart: number;
+  /** For each cell: the parameter slot it starts from, or -1. */
+  readonly cellArgs: number[];
+  /** The instructions. */
+  readonly code: number[];
+  /** Source offset of the instruction at each position (-1 for none). */
+  readonly pos: number[];
+  /** End offset of the instruction at each position. */
+  readonly posEnd: number[];
+  /** Where the primary part of a binary operation or subscript starts (-1 for none). */
+  readonly anchor: number[];
+  /** Constants. */
+  readonly consts: (Constant | readonly Constant[])[];
+  /** Names used by name, global and attribute instructions. */
+  readonly names: string[];
+  /** Nested code objects. */
+  readonly codes: Code[];
+  /** Whether calling makes a generator. */
+  readonly generator: boolean;
+  /** First line. */
+  readonly firstLine: number;
+  /** Line lookup for the source. */
+  readonly lines: LineMap;
+  /** Constants made into objects (runtime cache; pinned). */
+  readonly constRefs: Ref[];
+}

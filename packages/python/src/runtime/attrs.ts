@@ -1,0 +1,383 @@
+import { NULL_REF, type Ref } from '@heaplab/core';
+import type { Code } from '../compiler/code.js';
+import { type PyType, raise } from './pytype.js';
+import { FN_CLOSURE, FN_DEFAULTS, FN_DICT, type FunctionData, type Runtime } from './runtime.js';
+import { dictDelete, dictGet, dictSet } from './tables.js';
+
+/** Looks `name` up along a type's MRO: a borrowed reference, or 0. */
+export function lookupType(rt: Runtime, t: PyType, name: string): Ref {
+  for (const c of t.mro) {
+    if (c.user) {
+      const slot = c.attrSlots.get(name);
+      if (slot !== undefined) {
+        const v = rt.heap.get(c.ref, slot);
+        if (v !== NULL_REF) return v;
+      }
+    } else {
+      const v = c.dict.get(name);
+      if (v !== undefined) return v;
+    }
+  }
+  return NULL_REF;
+}
+
+/** An instance attribute stored inline (borrowed), or 0. */
+export function instanceAttr(rt: Runtime, obj: Ref, t: PyType, name: string): Ref {
+  const k = t.instanceKeys.get(name);
+  if (k === undefined || k >= rt.heap.length(obj)) return NULL_REF;
+  return rt.heap.get(obj, k);
+}
+
+/** Stores an instance attribute inline, growing the object's slots as CPython grows its values array. */
+export function setInstanceAttr(rt: Runtime, obj: Ref, t: PyType, name: string, value: Ref): void {
+  let k = t.instanceKeys.get(name);
+  if (k === undefined) {
+    k = t.instanceKeys.size + 1;
+    t.instanceKeys.set(name, k);
+  }
+  const heap = rt.heap;
+  while (heap.length(obj) <= k) heap.append(obj, NULL_REF);
+  heap.set(obj, k, value);
+}
+
+function bind(rt: Runtime, descr: Ref, obj: Ref, type: Ref): Ref {
+  const kind = rt.kindOf(descr);
+  const heap = rt.heap;
+  switch (kind) {
+    case 'function': {
+      const m = heap.allocWith(rt.ht.method, { slots: 2 });
+      heap.set(m, 0, descr);
+      heap.set(m, 1, obj);
+      return m;
+    }
+    case 'descriptor': {
+      const p = rt.pl<{ name: string; fn: never }>(descr);
+      return rt.newBuiltin(p.name, p.fn, obj);
+    }
+    case 'classmethod': {
+      const m = heap.allocWith(rt.ht.method, { slots: 2 });
+      heap.set(m, 0, heap.get(descr, 0));
+      heap.set(m, 1, type);
+      return m;
+    }
+    case 'staticmethod':
+      return rt.push(heap.get(descr, 0));
+    case 'property': {
+      const fget = heap.get(descr, 0);
+      if (fget === NULL_REF || fget === rt.None) raise('AttributeError', `property object has no getter`);
+      return rt.vm.call(fget, [obj]);
+    }
+    default:
+      return rt.push(descr);
+  }
+}
+
+/** `getattr(obj, name)`: pushes the value and returns it; AttributeError when missing. */
+export function getAttr(rt: Runtime, obj: Ref, name: string): Ref {
+  const v = tryGetAttr(rt, obj, name);
+  if (v !== 0) return v;
+  const t = rt.typeOf(obj);
+  if (t.kind === 'type') {
+    raise('AttributeError', `type object '${rt.pl<PyType>(obj).name}' has no attribute '${name}'`);
+  }
+  if (t.kind === 'module')
+    raise('AttributeError', `module '${rt.moduleName(obj)}' has no attribute '${name}'`);
+  const getattr = t.user ? lookupType(rt, t, '__getattr__') : 0;
+  if (getattr) {
+    rt.newStr(name);
+    const r = rt.vm.call(getattr, [obj, rt.peek()]);
+    rt.dropUnder(1);
+    return r;
+  }
+  return raise('AttributeError', `'${t.name}' object has no attribute '${name}'`);
+}
+
+/** Like {@link getAttr} but returns 0 (pushing nothing) when the attribute is missing. */
+export function tryGetAttr(rt: Runtime, obj: Ref, name: string): Ref {
+  const _heap = rt.heap;
+  const t = rt.typeOf(obj);
+  if (name === '__class__') return rt.push(t.ref);
+  switch (t.kind) {
+    case 'type':
+      return classAttr(rt, obj, name);
+    case 'module': {
+      const v = rt.moduleGet(obj, name);
+      return v ? rt.push(v) : NULL_REF;
+    }
+    case 'function':
+      return functionAttr(rt, obj, name);
+    case 'super':
+      return superAttr(rt, obj, name);
+    default:
+      break;
+  }
+  const descr = lookupType(rt, t, name);
+  if (descr && rt.kindOf(descr) === 'property') return bind(rt, descr, obj, t.ref);
+  if (t.user) {
+    const v = instanceAttr(rt, obj, t, name);
+    if (v) return rt.push(v);
+    if (name === '__dict__' && !t.slotNames) return instanceDict(rt, obj, t);
+  }
+  if (descr) return bind(rt, descr, obj, t.ref);
+  return specialAttr(rt, obj, name);
+}
+
+function superAttr(rt: Runtime, sup: Ref, name: string): Ref {
+  const start = rt.pl<{ start: PyType }>(sup).start;
+  const obj = rt.heap.get(sup, 0);
+  const isClass = rt.kindOf(obj) === 'type';
+  const mro = isClass ? rt.pl<PyType>(obj).mro : rt.typeOf(obj).mro;
+  for (const c of mro.slice(mro.indexOf(start) + 1)) {
+    const v = c.user
+      ? c.attrSlots.has(name)
+        ? rt.heap.get(c.ref, c.attrSlots.get(name)!)
+        : 0
+      : (c.dict.get(name) ?? 0);
+    if (v)
+      return isClass && rt.kindOf(v) === 'function'
+        ? rt.push(v)
+        : bind(rt, v, obj, isClass ? obj : rt.typeOf(obj).ref);
+  }
+  return NULL_REF;
+}
+
+function instanceDict(rt: Runtime, obj: Ref, t: PyType): Ref {
+  const d = rt.newDict();
+  for (const [name, k] of t.instanceKeys) {
+    if (k >= rt.heap.length(obj)) continue;
+    const v = rt.heap.get(obj, k);
+    if (v === NULL_REF) continue;
+    rt.newStr(name);
+    dictSet(rt, d, rt.peek(), v);
+    rt.pop();
+  }
+  return d;
+}
+
+function classAttr(rt: Runtime, cls: Ref, name: string): Ref {
+  const t = rt.pl<PyType>(cls);
+  switch (name) {
+    case '__name__':
+      return rt.newStr(t.name);
+    case '__qualname__':
+      return rt.newStr(t.name);
+    case '__module__':
+      return rt.newStr(t.module);
+    case '__mro__':
+      return rt.newTuple(t.mro.map((c) => c.ref));
+    case '__bases__':
+      return rt.newTuple(t.bases.map((c) => c.ref));
+    case '__base__':
+      return rt.push(t.bases[0]?.ref ?? rt.None);
+  }
+  const v = lookupType(rt, t, name);
+  if (v) {
+    const kind = rt.kindOf(v);
+    if (kind === 'classmethod' || kind === 'staticmethod') return bind(rt, v, cls, cls);
+    return rt.push(v);
+  }
+  const meta = rt.type('type').dict.get(name);
+  if (meta) return bind(rt, meta, cls, rt.type('type').ref);
+  return NULL_REF;
+}
+
+function functionAttr(rt: Runtime, fn: Ref, name: string): Ref {
+  const data = rt.pl<FunctionData>(fn);
+  const heap = rt.heap;
+  switch (name) {
+    case '__name__':
+      return rt.newStr(data.name);
+    case '__qualname__':
+      return rt.newStr(data.qualname);
+    case '__module__':
+      return rt.newStr('__main__');
+    case '__defaults__': {
+      const d = heap.get(fn, FN_DEFAULTS);
+      return rt.push(d === NULL_REF ? rt.None : d);
+    }
+    case '__closure__': {
+      const c = heap.get(fn, FN_CLOSURE);
+      return rt.push(c === NULL_REF ? rt.None : c);
+    }
+    case '__code__':
+      return rt.newStr(`<code object ${(data.code as Code).name}>`);
+    case '__dict__':
+      return rt.push(functionDict(rt, fn));
+  }
+  const d = heap.get(fn, FN_DICT);
+  if (d !== NULL_REF) {
+    rt.newStr(name);
+    const v = dictGet(rt, d, rt.peek());
+    rt.pop();
+    if (v) return rt.push(v);
+  }
+  const descr = lookupType(rt, rt.typeOf(fn), name);
+  return descr ? bind(rt, descr, fn, rt.typeOf(fn).ref) : NULL_REF;
+}
+
+function functionDict(rt: Runtime, fn: Ref): Ref {
+  let d = rt.heap.get(fn, FN_DICT);
+  if (d === NULL_REF) {
+    d = rt.newDict();
+    rt.heap.set(fn, FN_DICT, d);
+    rt.pop();
+  }
+  return d;
+}
+
+function specialAttr(rt: Runtime, obj: Ref, name: string): Ref {
+  const heap = rt.heap;
+  const kind = rt.kindOf(obj);
+  if (kind === 'method') {
+    if (name === '__self__') return rt.push(heap.get(obj, 1));
+    if (name === '__func__') return rt.push(heap.get(obj, 0));
+    if (name === '__name__' || name === '__qualname__') return getAttr(rt, heap.get(obj, 0), name);
+  }
+  if (kind === 'builtin' || kind === 'descriptor') {
+    if (name === '__name__' || name === '__qualname__') return rt.newStr(rt.pl<{ name: string }>(obj).name);
+    if (name === '__self__') {
+      const s = kind === 'builtin' ? heap.get(obj, 0) : NULL_REF;
+      return rt.push(s === NULL_REF ? rt.None : s);
+    }
+  }
+  if (kind === 'weakref' && name === '__callback__') {
+    const cb = heap.get(obj, 0);
+    return rt.push(cb === NULL_REF ? rt.None : cb);
+  }
+  if (kind === 'generator' && (name === '__name__' || name === '__qualname__')) {
+    const d = rt.pl<{ name: string; qualname: string }>(obj);
+    return rt.newStr(name === '__name__' ? d.name : d.qualname);
+  }
+  if (kind === 'proxy') {
+    const target = heap.weakTarget(obj);
+    if (target === NULL_REF) raise('ReferenceError', 'weakly-referenced object no longer exists');
+    return tryGetAttr(rt, target, name);
+  }
+  if ((kind === 'int' || kind === 'bool') && (name === 'real' || name === 'numerator')) return rt.push(obj);
+  if (kind === 'slice' && (name === 'start' || name === 'stop' || name === 'step')) {
+    return rt.push(heap.get(obj, ['start', 'stop', 'step'].indexOf(name)));
+  }
+  return NULL_REF;
+}
+
+/** `setattr(obj, name, value)`. */
+export function setAttr(rt: Runtime, obj: Ref, name: string, value: Ref): void {
+  const t = rt.typeOf(obj);
+  if (t.kind === 'type') {
+    setClassAttr(rt, rt.pl<PyType>(obj), name, value);
+    return;
+  }
+  if (t.kind === 'module') {
+    rt.moduleSet(obj, name, value);
+    return;
+  }
+  if (t.kind === 'function') {
+    const data = rt.pl<FunctionData>(obj);
+    if (name === '__name__') data.name = rt.strValue(value);
+    else if (name === '__qualname__') data.qualname = rt.strValue(value);
+    else {
+      const d = functionDict(rt, obj);
+      rt.newStr(name);
+      dictSet(rt, d, rt.peek(), value);
+      rt.pop();
+    }
+    return;
+  }
+  if (t.kind === 'proxy') {
+    const target = rt.heap.weakTarget(obj);
+    if (target === NULL_REF) raise('ReferenceError', 'weakly-referenced object no longer exists');
+    setAttr(rt, target, name, value);
+    return;
+  }
+  const descr = t.user || t.kind === 'instance' ? lookupType(rt, t, name) : 0;
+  if (descr && rt.kindOf(descr) === 'property') {
+    const fset = rt.heap.get(descr, 1);
+    if (fset === NULL_REF || fset === rt.None)
+      raise('AttributeError', `property '${name}' of '${t.name}' object has no setter`);
+    rt.vm.call(fset, [obj, value]);
+    rt.pop();
+    return;
+  }
+  if (!t.user) {
+    if (descr || lookupType(rt, t, name))
+      raise('AttributeError', `'${t.name}' object attribute '${name}' is read-only`);
+    raise('AttributeError', `'${t.name}' object has no attribute '${name}'`);
+  }
+  if (t.slotNames && !t.instanceKeys.has(name)) {
+    raise('AttributeError', `'${t.name}' object has no attribute '${name}'`);
+  }
+  const setattr = lookupType(rt, t, '__setattr__');
+  if (setattr && rt.kindOf(setattr) === 'function') {
+    rt.newStr(name);
+    rt.vm.call(setattr, [obj, rt.peek(), value]);
+    rt.pop();
+    rt.pop();
+    return;
+  }
+  setInstanceAttr(rt, obj, t, name, value);
+}
+
+/** Sets a class attribute (a slot of the class object). */
+export function setClassAttr(rt: Runtime, t: PyType, name: string, value: Ref): void {
+  if (!t.user) raise('TypeError', `cannot set '${name}' attribute of immutable type '${t.name}'`);
+  const heap = rt.heap;
+  let slot = t.attrSlots.get(name);
+  if (slot === undefined) {
+    slot = heap.length(t.ref);
+    t.attrSlots.set(name, slot);
+    heap.append(t.ref, value);
+  } else heap.set(t.ref, slot, value);
+}
+
+/** `delattr(obj, name)`. */
+export function deleteAttr(rt: Runtime, obj: Ref, name: string): void {
+  const t = rt.typeOf(obj);
+  if (t.kind === 'type') {
+    const c = rt.pl<PyType>(obj);
+    const slot = c.attrSlots.get(name);
+    if (!c.user || slot === undefined || rt.heap.get(c.ref, slot) === NULL_REF) {
+      raise('AttributeError', `type object '${c.name}' has no attribute '${name}'`);
+    }
+    rt.heap.set(c.ref, slot, NULL_REF);
+    return;
+  }
+  if (t.kind === 'module') {
+    if (!rt.moduleDelete(obj, name))
+      raise('AttributeError', `module '${rt.moduleName(obj)}' has no attribute '${name}'`);
+    return;
+  }
+  if (t.kind === 'function') {
+    const d = rt.heap.get(obj, FN_DICT);
+    rt.newStr(name);
+    const ok = d !== NULL_REF && dictDelete(rt, d, rt.peek());
+    rt.pop();
+    if (!ok) raise('AttributeError', `'function' object has no attribute '${name}'`);
+    return;
+  }
+  const k = t.user ? t.instanceKeys.get(name) : undefined;
+  if (k === undefined || k >= rt.heap.length(obj) || rt.heap.get(obj, k) === NULL_REF) {
+    raise('AttributeError', `'${t.name}' object has no attribute '${name}'`);
+  }
+  rt.heap.set(obj, k, NULL_REF);
+}
+
+/**
+ * `LOAD_METHOD`: pushes [function, self] when `name` is a plain method of the type (no bound
+ * method is made, as CPython 3.11), else [attribute, NULL marker].
+ */
+export function loadMethod(rt: Runtime, obj: Ref, name: string): void {
+  const t = rt.typeOf(obj);
+  if (t.kind !== 'type' && t.kind !== 'module' && t.kind !== 'proxy') {
+    const descr = lookupType(rt, t, name);
+    if (descr) {
+      const kind = rt.kindOf(descr);
+      if ((kind === 'function' || kind === 'descriptor') && !(t.user && instanceAttr(rt, obj, t, name))) {
+        rt.push(descr);
+        rt.push(obj);
+        return;
+      }
+    }
+  }
+  getAttr(rt, obj, name);
+  rt.push(rt.NULL_MARK);
+}

@@ -1,0 +1,184 @@
+import { NULL_REF, type Ref } from '@heaplab/core';
+import type { Code } from '../compiler/code.js';
+import { lookupType } from './attrs.js';
+import { PyType, raise } from './pytype.js';
+import type { FunctionData, Runtime } from './runtime.js';
+import { dictEntries, dictSet } from './tables.js';
+
+/** Computes a C3 method resolution order. */
+function c3(t: PyType, bases: PyType[]): PyType[] {
+  const seqs = [...bases.map((b) => [...b.mro]), [...bases]];
+  const out: PyType[] = [t];
+  for (;;) {
+    const live = seqs.filter((s) => s.length);
+    if (live.length === 0) return out;
+    const head = live.map((s) => s[0]).find((h) => !live.some((s) => s.indexOf(h) > 0));
+    if (!head) raise('TypeError', 'Cannot create a consistent method resolution order (MRO)');
+    out.push(head);
+    for (const s of live) if (s[0] === head) s.shift();
+  }
+}
+
+/** Options of {@link createClass}. */
+export interface ClassOptions {
+  /** `__module__` (default `__main__`). */
+  readonly module?: string;
+  /** A builtin class: its object is static. */
+  readonly builtin?: boolean;
+}
+
+/**
+ * Creates a class: a Python type, a heap type for its instances and the class object (pushed
+ * for program classes; static for builtin ones). Attributes are given as borrowed pairs.
+ */
+export function createClass(
+  rt: Runtime,
+  name: string,
+  bases: PyType[],
+  attrs: [string, Ref][],
+  options: ClassOptions = {},
+): PyType {
+  const heap = rt.heap;
+  for (const b of bases) {
+    if (!b.user && b.kind !== 'object')
+      raise('TypeError', `heaplab does not support subclassing '${b.name}' yet`);
+  }
+  const names = new Set(attrs.map(([n]) => n));
+  const slotsAttr = attrs.find(([n]) => n === '__slots__');
+  let slotNames: string[] | null = null;
+  if (slotsAttr) {
+    const v = slotsAttr[1];
+    const kind = rt.kindOf(v);
+    slotNames =
+      kind === 'str'
+        ? [rt.pl<string>(v)]
+        : rt.heap.referents(v).map((x) => rt.strValue(x, '__slots__ items'));
+  }
+  const inheritedSlots = bases.some((b) => b.user && b.slotNames === null);
+  const noDictLayout =
+    slotNames !== null && !inheritedSlots && bases.every((b) => !b.user || b.slotNames !== null);
+  const weakrefable =
+    !noDictLayout || slotNames!.includes('__weakref__') || bases.some((b) => b.weakrefable && b.user);
+  const hasDel =
+    names.has('__del__') || bases.some((b) => b.mro.some((m) => m.user && m.attrSlots.has('__del__')));
+  const nslots = slotNames ? slotNames.filter((s) => s !== '__weakref__' && s !== '__dict__').length : 0;
+  const heapType = heap.defineType({
+    name,
+    container: true,
+    weakrefable,
+    finalizer: hasDel,
+    baseSize: noDictLayout ? 32 + 8 * nslots + (weakrefable ? 8 : 0) : 56,
+    slotSize: 0,
+    description: `instances of class ${name}`,
+  });
+  const t = new PyType(name, heapType, 'instance', options.module ?? '__main__', true);
+  t.bases = bases.length ? bases : [rt.type('object')];
+  t.mro = c3(t, t.bases);
+  t.weakrefable = weakrefable;
+  t.headerOffset = noDictLayout ? 16 : 32;
+  const base = t.bases.find((b) => b.user);
+  if (base) for (const [k, v] of base.instanceKeys) t.instanceKeys.set(k, v);
+  if (noDictLayout) {
+    t.slotNames = [...(base?.slotNames ?? []), ...slotNames!.filter((s) => s !== '__weakref__')];
+    for (const s of t.slotNames) if (!t.instanceKeys.has(s)) t.instanceKeys.set(s, t.instanceKeys.size + 1);
+  }
+  rt.typeById[heapType] = t;
+  const cls = options.builtin
+    ? rt.staticObject(rt.ht.type, t, 1072, undefined, true)
+    : heap.allocWith(rt.ht.type, { growable: true, payload: t });
+  if (options.builtin) heap.tables.flags[cls & 0xffffff] |= 0;
+  t.ref = cls;
+  rt.newTuple(t.bases.map((b) => b.ref));
+  if (options.builtin) {
+    heap.append(cls, rt.peek());
+    rt.pop();
+  } else rt.heap.roots.popAppend(cls);
+  for (const [n, v] of attrs) {
+    t.attrSlots.set(n, heap.length(cls));
+    heap.append(cls, v);
+  }
+  return t;
+}
+
+/**
+ * `BUILD_CLASS n`: the stack holds the class body function, the name and `n` bases; runs the
+ * body with a fresh namespace, creates the class and leaves it in their place.
+ */
+export function buildClass(rt: Runtime, nbases: number): void {
+  const roots = rt.heap.roots;
+  const bases: PyType[] = [];
+  for (let k = nbases - 1; k >= 0; k--) {
+    const b = roots.peek(k);
+    if (rt.kindOf(b) !== 'type') raise('TypeError', 'bases must be types');
+    bases.push(rt.pl<PyType>(b));
+  }
+  const name = rt.pl<string>(roots.peek(nbases));
+  const body = roots.peek(nbases + 1);
+  const ns = rt.newDict();
+  const globals = rt.vm.current?.globals ?? 0;
+  const module = globals ? rt.moduleName(globals) : '__main__';
+  rt.newStr('__module__');
+  rt.newStr(module);
+  dictSet(rt, ns, roots.peek(1), roots.peek(0));
+  roots.drop(2);
+  rt.newStr('__qualname__');
+  rt.newStr((rt.pl<FunctionData>(body).code as Code).qualname);
+  dictSet(rt, ns, roots.peek(1), roots.peek(0));
+  roots.drop(2);
+  rt.vm.call(body, [ns]);
+  roots.pop();
+  const attrs: [string, Ref][] = dictEntries(rt, ns)
+    .map(([k, v]) => [rt.pl<string>(k), v] as [string, Ref])
+    .filter(([k]) => k !== '__qualname__');
+  createClass(rt, name, bases, attrs, { module });
+  rt.dropUnder(nbases + 3);
+}
+
+/** Pushes a new, uninitialized instance of class `cls` (exceptions get `args`). */
+export function newInstance(rt: Runtime, cls: Ref, args: readonly Ref[] = []): Ref {
+  const t = rt.pl<PyType>(cls);
+  const heap = rt.heap;
+  const obj = heap.allocWith(t.heapType, {
+    growable: true,
+    payload: rt.isExceptionType(t) ? { suppress: false } : undefined,
+  });
+  heap.append(obj, cls);
+  if (rt.isExceptionType(t)) {
+    rt.newTuple(args);
+    const k = t.instanceKeys.get('args')!;
+    while (heap.length(obj) <= k) heap.append(obj, NULL_REF);
+    heap.set(obj, k, rt.peek());
+    rt.pop();
+  }
+  return obj;
+}
+
+/** The class's Python `__init__` (a function), or 0 when it has none of its own kind. */
+export function classInit(rt: Runtime, cls: Ref): Ref {
+  const t = rt.pl<PyType>(cls);
+  if (!t.user) return NULL_REF;
+  const init = lookupType(rt, t, '__init__');
+  return init && rt.kindOf(init) === 'function' ? init : NULL_REF;
+}
+
+/** Calls a user class: makes the instance and runs `__init__`; pushes the instance. */
+export function callClass(
+  rt: Runtime,
+  cls: Ref,
+  args: readonly Ref[],
+  kw: { names: string[]; values: Ref[] } | null,
+): Ref {
+  const t = rt.pl<PyType>(cls);
+  const inst = newInstance(rt, cls, args);
+  const init = lookupType(rt, t, '__init__');
+  if (init && rt.kindOf(init) === 'function') {
+    const r = rt.vm.call(init, [inst, ...args], kw);
+    if (r !== rt.None) raise('TypeError', `__init__() should return None, not '${rt.typeOf(r).name}'`);
+    rt.pop();
+  } else if (!rt.isExceptionType(t) && (args.length || kw?.names.length)) {
+    raise('TypeError', `${t.name}() takes no arguments`);
+  }
+  return inst;
+}
+
+export { NULL_REF };

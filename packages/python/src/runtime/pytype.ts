@@ -1,0 +1,129 @@
+import { NULL_REF, type Ref, type TypeId } from '@heaplab/core';
+import type { Runtime } from './runtime.js';
+
+/** Keyword arguments passed to a native function. */
+export interface KwArgs {
+  /** Keyword names, in call order. */
+  readonly names: string[];
+  /** Their values (borrowed; rooted by the caller). */
+  readonly values: Ref[];
+}
+
+/**
+ * A function implemented in TypeScript. Arguments are borrowed (the caller keeps them rooted);
+ * the function leaves exactly one new temporary (its result) on the heap's root stack and returns
+ * it. Errors are thrown as {@link PyErr}.
+ */
+export type NativeFn = (rt: Runtime, args: Ref[], kw: KwArgs | null) => Ref;
+
+/** What kind of builtin storage instances of a type use. */
+export type Kind =
+  | 'object'
+  | 'int'
+  | 'bool'
+  | 'float'
+  | 'str'
+  | 'none'
+  | 'tuple'
+  | 'list'
+  | 'dict'
+  | 'set'
+  | 'frozenset'
+  | 'function'
+  | 'builtin'
+  | 'descriptor'
+  | 'method'
+  | 'cell'
+  | 'type'
+  | 'module'
+  | 'weakref'
+  | 'proxy'
+  | 'generator'
+  | 'range'
+  | 'iterator'
+  | 'slice'
+  | 'property'
+  | 'staticmethod'
+  | 'classmethod'
+  | 'singleton'
+  | 'super'
+  | 'instance';
+
+/** A Python type: builtin or a class made by a program. */
+export class PyType {
+  /** The type object on the heap. */
+  ref: Ref = NULL_REF;
+  /** Method resolution order, this type first. */
+  mro: PyType[] = [];
+  /** Attributes of builtin types (static objects: native methods, constants). */
+  readonly dict = new Map<string, Ref>();
+  /** User classes: class attribute name to slot of the class object. */
+  readonly attrSlots = new Map<string, number>();
+  /** Instances of user classes: attribute name to instance slot (CPython's shared keys). */
+  readonly instanceKeys = new Map<string, number>();
+  /** `__slots__` names, or null when instances take any attribute. */
+  slotNames: string[] | null = null;
+  /** Whether instances accept weak references. */
+  weakrefable = false;
+  /** Bytes between an object's block and its `id` (GC header and, for instances, the pre-header). */
+  headerOffset = 0;
+  /** Python-level base classes. */
+  bases: PyType[] = [];
+
+  /** Creates a type descriptor. */
+  constructor(
+    /** The type's `__name__`. */
+    readonly name: string,
+    /** The heap type of instances. */
+    public heapType: TypeId,
+    /** Storage kind of instances. */
+    readonly kind: Kind,
+    /** `__module__`. */
+    readonly module = 'builtins',
+    /** Whether this is a class made by the program (attributes live in the class object's slots). */
+    readonly user = false,
+  ) {}
+
+  /** Whether `other` is this type or one of its bases. */
+  isSubtypeOf(other: PyType): boolean {
+    return this === other || this.mro.includes(other);
+  }
+
+  /** The qualified name shown in reprs: `__main__.A` or `int`. */
+  get qualName(): string {
+    return this.module === 'builtins' ? this.name : `${this.module}.${this.name}`;
+  }
+}
+
+/** A Python exception in flight through TypeScript code. */
+export class PyErr extends Error {
+  /** The exception object (pinned while in flight), or 0 when not made yet. */
+  exc: Ref;
+  /** The type to make the exception with, when `exc` is 0. */
+  readonly typeName: string;
+  /** Creates an error carrying either an exception object or a type and message. */
+  constructor(typeName: string, message: string, exc: Ref = NULL_REF) {
+    super(message);
+    this.typeName = typeName;
+    this.exc = exc;
+  }
+}
+
+/** Raises a Python exception of builtin type `typeName`. */
+export function raise(typeName: string, message: string): never {
+  throw new PyErr(typeName, message);
+}
+
+/** Stops a run (step, time or heap limit) without a Python traceback. */
+export class StopRun extends Error {
+  /** Why the run stopped. */
+  readonly reason: 'steps' | 'time' | 'heap' | 'exit';
+  /** Exit code for `sys.exit`. */
+  readonly code: number;
+  /** Creates the stop. */
+  constructor(reason: 'steps' | 'time' | 'heap' | 'exit', message: string, code = 1) {
+    super(message);
+    this.reason = reason;
+    this.code = code;
+  }
+}

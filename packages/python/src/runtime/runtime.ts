@@ -1,0 +1,956 @@
+import { F_IMMORTAL, type Heap, NULL_REF, type Ref } from '@heaplab/core';
+import type { Profile } from '../options.js';
+import type { Interpreter } from '../vm/interp.js';
+import { lookupType, setInstanceAttr } from './attrs.js';
+import { callClass, classInit, newInstance } from './classes.js';
+import { defineHeapTypes, type HeapTypes } from './heap-types.js';
+import { getIter, iterNext, iterToArray } from './iter.js';
+import { type Kind, type KwArgs, type NativeFn, PyErr, PyType, raise } from './pytype.js';
+import { formatValue, pyRepr, pyStr } from './repr.js';
+import { dictDelete, dictEntries, dictGet, dictSet, setAdd, setDelete, setHas } from './tables.js';
+
+const STATIC_BASE = 0x55d6c6000000;
+const SMALL_MIN = -5;
+const SMALL_MAX = 256;
+
+/** Payload of a dict or set: key identity to the slot of its entry. */
+export interface TableData {
+  /** Hash key to entry number (a dict's entry k uses slots 2k and 2k+1; a set's entry k slot k). */
+  readonly index: Map<unknown, number>;
+  /** Live entries. */
+  size: number;
+}
+
+/** Payload of a function object. */
+export interface FunctionData {
+  /** The compiled code. */
+  readonly code: unknown;
+  /** `__name__`. */
+  name: string;
+  /** `__qualname__`. */
+  qualname: string;
+  /** The module whose attributes are the function's globals (0: `__main__`). */
+  readonly globals: Ref;
+}
+
+/** Slots of a function object. */
+export const FN_DEFAULTS = 0;
+/** Slot of a function's closure tuple. */
+export const FN_CLOSURE = 1;
+/** Slot of a function's keyword-only defaults dict. */
+export const FN_KWDEFAULTS = 2;
+/** Slot of a function's `__dict__`. */
+export const FN_DICT = 3;
+
+/**
+ * The Python object model on a heaplab heap: builtin types, singletons, constructors of values
+ * and the bookkeeping the interpreter and builtins share. Values are heap handles ({@link Ref}).
+ */
+export class Runtime {
+  /** Heap types of builtin kinds. */
+  readonly ht: HeapTypes;
+  /** Builtin Python types by name. */
+  readonly types = new Map<string, PyType>();
+  /** Python type of every heap type id. */
+  readonly typeById: PyType[] = [];
+  /** `None`. */
+  readonly None: Ref;
+  /** `True`. */
+  readonly True: Ref;
+  /** `False`. */
+  readonly False: Ref;
+  /** `NotImplemented`. */
+  readonly NotImplemented: Ref;
+  /** `Ellipsis`. */
+  readonly Ellipsis: Ref;
+  /** `()`. */
+  readonly emptyTuple: Ref;
+  /** Interned strings. */
+  readonly interned = new Map<string, Ref>();
+  /** The builtins namespace. */
+  readonly builtins = new Map<string, Ref>();
+  /** Imported modules by name. */
+  readonly modules = new Map<string, Ref>();
+  /** Module factories by name. */
+  readonly moduleFactories = new Map<string, (rt: Runtime) => Ref>();
+  private readonly smallInts: Ref[] = [];
+  private staticNext = STATIC_BASE;
+  /** Whether reference counts are maintained by the collector. */
+  readonly counting: boolean;
+  /** The interpreter (set once it exists). */
+  vm!: Interpreter;
+  /** Marks an empty method slot on the value stack (CPython's NULL). */
+  readonly NULL_MARK: Ref;
+  /** Constructors of builtin types, by type. */
+  readonly constructors = new Map<PyType, NativeFn>();
+  /** Largest number of items one operation may create before raising MemoryError. */
+  maxItems = 50_000_000;
+  /** Writes to stdout. */
+  out: (text: string) => void = () => {};
+  /** Writes to stderr. */
+  err: (text: string) => void = () => {};
+  /** A stop (limit) raised inside host code, rethrown at the next statement. */
+  pendingStop: Error | undefined;
+
+  /** Creates the object model on `heap`. */
+  constructor(
+    readonly heap: Heap,
+    readonly profile: Profile,
+  ) {
+    this.counting = heap.counting;
+    this.ht = defineHeapTypes(heap);
+    const ht = this.ht;
+    const mk = (name: string, heapType: number, kind: Kind, base: PyType | null, offset = 0) => {
+      const t = new PyType(name, heapType, kind);
+      t.headerOffset = offset;
+      t.bases = base ? [base] : [];
+      t.mro = [t, ...(base ? base.mro : [])];
+      this.types.set(name, t);
+      if (this.typeById[heapType] === undefined) this.typeById[heapType] = t;
+      return t;
+    };
+    const object = mk('object', ht.object, 'object', null);
+    const typeType = mk('type', ht.type, 'type', object, 16);
+    typeType.weakrefable = true;
+    const int = mk('int', ht.int, 'int', object);
+    mk('bool', ht.bool, 'bool', int);
+    mk('float', ht.float, 'float', object);
+    mk('str', ht.str, 'str', object);
+    mk('NoneType', ht.none, 'none', object);
+    mk('tuple', ht.tuple, 'tuple', object, 16);
+    mk('list', ht.list, 'list', object, 16);
+    mk('dict', ht.dict, 'dict', object, 16);
+    mk('set', ht.set, 'set', object, 16).weakrefable = true;
+    mk('frozenset', ht.frozenset, 'frozenset', object, 16).weakrefable = true;
+    mk('function', ht.function, 'function', object, 16).weakrefable = true;
+    mk('builtin_function_or_method', ht.builtin, 'builtin', object, 16);
+    mk('method_descriptor', ht.descriptor, 'descriptor', object, 16);
+    mk('method', ht.method, 'method', object, 16);
+    mk('cell', ht.cell, 'cell', object, 16);
+    mk('module', ht.module, 'module', object, 16).weakrefable = true;
+    const wr = mk('ReferenceType', ht.weakref, 'weakref', object, 16);
+    (wr as { module: string }).module = 'weakref';
+    mk('ProxyType', ht.proxy, 'proxy', object, 16);
+    mk('generator', ht.generator, 'generator', object, 16).weakrefable = true;
+    mk('range', ht.range, 'range', object);
+    mk('iterator', ht.iterator, 'iterator', object, 16);
+    mk('range_iterator', ht.plainIterator, 'iterator', object);
+    mk('slice', ht.slice, 'slice', object, 16);
+    mk('property', ht.property, 'property', object, 16);
+    mk('staticmethod', ht.staticmethod, 'staticmethod', object, 16);
+    mk('classmethod', ht.classmethod, 'classmethod', object, 16);
+    mk('super', ht.super, 'super', object, 16);
+    mk('NotImplementedType', ht.singleton, 'singleton', object);
+    mk('ellipsis', ht.singleton, 'singleton', object);
+    for (const t of this.types.values()) {
+      t.ref = this.staticObject(ht.type, t, 1072);
+    }
+    this.None = this.staticObject(ht.none, null, 16);
+    this.True = this.staticObject(ht.bool, 1, 28);
+    this.False = this.staticObject(ht.bool, 0, 28);
+    this.NotImplemented = this.staticObject(ht.singleton, 'NotImplemented', 16);
+    this.Ellipsis = this.staticObject(ht.singleton, 'Ellipsis', 16);
+    this.emptyTuple = this.staticObject(ht.tuple, null, 40, false);
+    for (let v = SMALL_MIN; v <= SMALL_MAX; v++) this.smallInts.push(this.staticObject(ht.int, v, 28));
+    this.NULL_MARK = this.staticObject(ht.singleton, '<NULL>', 16);
+  }
+
+  /** A statically allocated, never freed object (CPython's static singletons). */
+  staticObject(
+    type: number,
+    payload: unknown,
+    size: number,
+    track?: boolean,
+    growable = false,
+    slots = 0,
+  ): Ref {
+    const address = this.staticNext;
+    this.staticNext += Math.ceil(size / 16) * 16 + 16;
+    const ref = this.heap.allocWith(type, { address, immortal: true, payload, size, track, growable, slots });
+    this.heap.tables.rc[ref & 0xffffff] = 999_999_999;
+    return ref;
+  }
+
+  // ------------------------------------------------------------ stack
+
+  /** Pushes a borrowed reference on the top frame's temporaries and returns it. */
+  push(ref: Ref): Ref {
+    this.heap.roots.push(ref);
+    return ref;
+  }
+
+  /** Pops the top temporary. */
+  pop(): void {
+    this.heap.roots.pop();
+  }
+
+  /** The temporary `n` below the top. */
+  peek(n = 0): Ref {
+    return this.heap.roots.peek(n);
+  }
+
+  /** Removes `n` temporaries below the top one, keeping the top (a result) in place. */
+  dropUnder(n: number): void {
+    for (let k = 0; k < n; k++) this.heap.roots.remove(1);
+  }
+
+  // ------------------------------------------------------------ values
+
+  /** The payload of a live object (no handle check: for hot paths on values known to be alive). */
+  pl<T = unknown>(ref: Ref): T {
+    return this.heap.tables.payload[ref & 0xffffff] as T;
+  }
+
+  /** The Python type of a value. */
+  typeOf(ref: Ref): PyType {
+    return this.typeById[this.heap.tables.type[ref & 0xffffff]];
+  }
+
+  /** The storage kind of a value. */
+  kindOf(ref: Ref): Kind {
+    return this.typeById[this.heap.tables.type[ref & 0xffffff]].kind;
+  }
+
+  /** Whether a value is an instance of `t` (or a subclass). */
+  isInstance(ref: Ref, t: PyType): boolean {
+    return this.typeOf(ref).isSubtypeOf(t);
+  }
+
+  /** A builtin type by name. */
+  type(name: string): PyType {
+    const t = this.types.get(name);
+    if (!t) throw new Error(`[heaplab] [python] no builtin type ${name}`);
+    return t;
+  }
+
+  /** Pushes an int. */
+  newInt(v: number | bigint): Ref {
+    if (typeof v === 'bigint') {
+      const n = Number(v);
+      if (Number.isSafeInteger(n)) v = n;
+    }
+    if (typeof v === 'number' && v >= SMALL_MIN && v <= SMALL_MAX)
+      return this.push(this.smallInts[v - SMALL_MIN]);
+    const size = intSize(v);
+    return this.heap.allocWith(this.ht.int, { payload: v, size });
+  }
+
+  /** Pushes a bool. */
+  newBool(b: boolean): Ref {
+    return this.push(b ? this.True : this.False);
+  }
+
+  /** Pushes None. */
+  pushNone(): Ref {
+    return this.push(this.None);
+  }
+
+  /** Pushes a float. */
+  newFloat(x: number): Ref {
+    return this.heap.allocWith(this.ht.float, { payload: x });
+  }
+
+  /** Pushes a new str (the empty string and one-character Latin-1 strings are shared, as in CPython). */
+  newStr(s: string): Ref {
+    if (s.length <= 1 && (s.length === 0 || s.charCodeAt(0) < 256)) {
+      return this.push(this.intern(s));
+    }
+    return this.heap.allocWith(this.ht.str, { payload: s, size: strSize(s) });
+  }
+
+  /** The interned (shared, never freed) str with this text. */
+  intern(s: string): Ref {
+    let ref = this.interned.get(s);
+    if (ref === undefined) {
+      ref = this.staticObject(this.ht.str, s, strSize(s));
+      this.interned.set(s, ref);
+    }
+    return ref;
+  }
+
+  /** Pushes a tuple made of the top `n` temporaries, which it takes over. */
+  packTuple(n: number): Ref {
+    if (n === 0) return this.push(this.emptyTuple);
+    const heap = this.heap;
+    const t = heap.alloc(this.ht.tuple, n);
+    const roots = heap.roots;
+    for (let k = 0; k < n; k++) heap.set(t, k, roots.peek(n - k));
+    this.dropUnder(n);
+    return t;
+  }
+
+  /** Pushes a tuple of borrowed, rooted values. */
+  newTuple(items: readonly Ref[]): Ref {
+    if (items.length === 0) return this.push(this.emptyTuple);
+    const t = this.heap.alloc(this.ht.tuple, items.length);
+    for (let k = 0; k < items.length; k++) this.heap.set(t, k, items[k]);
+    return t;
+  }
+
+  /** Pushes a list of borrowed, rooted values. */
+  newList(items: readonly Ref[] = []): Ref {
+    const l = this.heap.allocGrowable(this.ht.list, items.length);
+    for (const item of items) this.heap.append(l, item);
+    this.resizeList(l);
+    return l;
+  }
+
+  /** Pushes a list made of the top `n` temporaries. */
+  packList(n: number): Ref {
+    const heap = this.heap;
+    const l = heap.allocGrowable(this.ht.list, n);
+    for (let k = 0; k < n; k++) heap.append(l, heap.roots.peek(n - k));
+    this.dropUnder(n);
+    this.resizeList(l);
+    return l;
+  }
+
+  /** Keeps a list's item array (an auxiliary block, as CPython allocates it) in step with its length. */
+  resizeList(l: Ref): void {
+    const n = this.heap.length(l);
+    const cap = n === 0 ? 0 : n + (n >> 3) + (n < 9 ? 3 : 6);
+    this.heap.setAuxSize(l, cap * 8);
+  }
+
+  /** Pushes an empty dict. */
+  newDict(): Ref {
+    const data: TableData = { index: new Map(), size: 0 };
+    return this.heap.allocWith(this.ht.dict, { growable: true, payload: data });
+  }
+
+  /** Pushes an empty set (or frozenset). */
+  newSet(frozen = false): Ref {
+    const data: TableData = { index: new Map(), size: 0 };
+    return this.heap.allocWith(frozen ? this.ht.frozenset : this.ht.set, { growable: true, payload: data });
+  }
+
+  /** Pushes a native function object. */
+  newBuiltin(name: string, fn: NativeFn, self: Ref = NULL_REF): Ref {
+    const b = this.heap.allocWith(this.ht.builtin, { slots: 1, payload: { name, fn } });
+    if (self !== NULL_REF) this.heap.set(b, 0, self);
+    return b;
+  }
+
+  /** A static native function (a builtin such as `len`). */
+  staticBuiltin(name: string, fn: NativeFn): Ref {
+    return this.staticObject(this.ht.builtin, { name, fn }, 72, false, false, 1);
+  }
+
+  /** Adds a native method to a builtin type. */
+  defMethod(t: PyType, name: string, fn: NativeFn): void {
+    t.dict.set(name, this.staticObject(this.ht.descriptor, { name, fn, owner: t }, 88, false));
+  }
+
+  // ------------------------------------------------------------ scalars
+
+  /** The JS value of an int or bool. */
+  intValue(ref: Ref): number | bigint {
+    return this.pl<number | bigint>(ref);
+  }
+
+  /** Whether a value is an int (or bool). */
+  isInt(ref: Ref): boolean {
+    const k = this.kindOf(ref);
+    return k === 'int' || k === 'bool';
+  }
+
+  /** A JS string of a str value (TypeError for anything else). */
+  strValue(ref: Ref, what = 'argument'): string {
+    if (this.kindOf(ref) !== 'str') raise('TypeError', `${what} must be str, not ${this.typeOf(ref).name}`);
+    return this.pl<string>(ref);
+  }
+
+  /** A JS integer of an int value (TypeError for anything else). */
+  index(ref: Ref): number {
+    if (!this.isInt(ref)) {
+      raise('TypeError', `'${this.typeOf(ref).name}' object cannot be interpreted as an integer`);
+    }
+    const v = this.pl<number | bigint>(ref);
+    return typeof v === 'bigint' ? Number(v) : v;
+  }
+
+  /** `id(obj)`: the object's address. */
+  id(ref: Ref): number {
+    const i = ref & 0xffffff;
+    return this.heap.tables.addr[i] + this.typeById[this.heap.tables.type[i]].headerOffset;
+  }
+
+  /** Whether a value is immortal (static). */
+  isImmortal(ref: Ref): boolean {
+    return (this.heap.tables.flags[ref & 0xffffff] & F_IMMORTAL) !== 0;
+  }
+
+  /** Items (borrowed) of a tuple or list. */
+  items(ref: Ref): Ref[] {
+    return this.heap.referents(ref);
+  }
+
+  /** Keyword argument value by name, or 0. */
+  kwarg(kw: KwArgs | null, name: string): Ref {
+    if (!kw) return NULL_REF;
+    const k = kw.names.indexOf(name);
+    return k < 0 ? NULL_REF : kw.values[k];
+  }
+
+  /** Raises TypeError when keyword arguments were given to a function taking none. */
+  noKw(kw: KwArgs | null, name: string): void {
+    if (kw?.names.length) raise('TypeError', `${name}() takes no keyword arguments`);
+  }
+
+  /** A static native method object for a class whose attributes live in slots (builtin exceptions). */
+  nativeDescriptor(owner: PyType, name: string, fn: NativeFn): Ref {
+    return this.staticObject(this.ht.descriptor, { name, fn, owner }, 88, false);
+  }
+
+  /** The shared object of a small int. */
+  smallInt(v: number): Ref {
+    return this.smallInts[v - SMALL_MIN];
+  }
+
+  /** Stores an instance attribute of a user object. */
+  setInstanceAttr(obj: Ref, name: string, value: Ref): void {
+    setInstanceAttr(this, obj, this.typeOf(obj), name, value);
+  }
+
+  /** Formats a value or text with a format spec. */
+  formatText(v: Ref | string, spec: string, converted: boolean): string {
+    return formatValue(this, v, spec, converted);
+  }
+
+  /** The object `print(..., file=...)` treats as stderr (`sys.stderr`), or 0. */
+  stderrObject: Ref = NULL_REF;
+
+  /** `len(v)`. */
+  length(v: Ref): number {
+    const t = this.typeOf(v);
+    switch (t.kind) {
+      case 'str':
+        return this.pl<string>(v).length;
+      case 'list':
+      case 'tuple':
+        return this.heap.length(v);
+      case 'dict':
+      case 'set':
+      case 'frozenset':
+        return this.pl<TableData>(v).size;
+      case 'range':
+        return this.rangeLength(v);
+      default:
+        break;
+    }
+    const f = t.user ? lookupType(this, t, '__len__') : 0;
+    if (f) {
+      const r = this.vm.call(f, [v]);
+      const n = this.index(r);
+      this.pop();
+      if (n < 0) raise('ValueError', '__len__() should return >= 0');
+      return n;
+    }
+    return raise('TypeError', `object of type '${t.name}' has no len()`);
+  }
+
+  /** `super(...)`: pushes a super object. */
+  makeSuper(args: Ref[]): Ref {
+    let start: PyType;
+    let obj: Ref;
+    if (args.length >= 2) {
+      start = this.pl<PyType>(args[0]);
+      obj = args[1];
+    } else {
+      const frame = this.vm.current;
+      obj = frame?.code.localNames.length ? this.heap.roots.getLocal(0) : NULL_REF;
+      if (!frame || obj === NULL_REF) raise('RuntimeError', 'super(): no arguments');
+      const mro = this.kindOf(obj) === 'type' ? this.pl<PyType>(obj).mro : this.typeOf(obj).mro;
+      const fn = frame.fn;
+      const owner = mro.find(
+        (c) =>
+          c.user &&
+          [...c.attrSlots.values()].some((k) => {
+            const v = this.heap.get(c.ref, k);
+            return (
+              v === fn ||
+              (v !== NULL_REF &&
+                this.heap.length(v) > 0 &&
+                (this.kindOf(v) === 'classmethod' ||
+                  this.kindOf(v) === 'staticmethod' ||
+                  this.kindOf(v) === 'property') &&
+                this.heap.referents(v).includes(fn))
+            );
+          }),
+      );
+      if (!owner) raise('RuntimeError', 'super(): __class__ cell not found');
+      start = owner;
+    }
+    const sup = this.heap.allocWith(this.ht.super, { slots: 1, payload: { start } });
+    this.heap.set(sup, 0, obj);
+    return sup;
+  }
+
+  // ------------------------------------------------------------ names and modules
+
+  /** Pushes the global or builtin `name`; NameError when unbound. */
+  loadGlobal(name: string, module: Ref = NULL_REF): Ref {
+    if (module) {
+      const v = this.moduleGet(module, name);
+      if (v) return this.push(v);
+      const b = this.builtins.get(name);
+      if (b !== undefined) return this.push(b);
+      return raise('NameError', `name '${name}' is not defined`);
+    }
+    const g = this.heap.roots.getGlobal(name);
+    if (g !== NULL_REF) return this.push(g);
+    const b = this.builtins.get(name);
+    if (b !== undefined) return this.push(b);
+    return raise('NameError', `name '${name}' is not defined`);
+  }
+
+  /** The value under str key `name` in dict `d` (borrowed), or 0. */
+  dictGetStr(d: Ref, name: string): Ref {
+    return dictGet(this, d, this.intern(name));
+  }
+
+  /** Deletes str key `name` from dict `d`; NameError when absent. */
+  dictDelStr(d: Ref, name: string): void {
+    if (!dictDelete(this, d, this.intern(name))) raise('NameError', `name '${name}' is not defined`);
+  }
+
+  /** Keyword arguments from a dict of str keys. */
+  dictToKw(d: Ref): KwArgs {
+    const names: string[] = [];
+    const values: Ref[] = [];
+    for (const [k, v] of dictEntries(this, d)) {
+      names.push(this.strValue(k, 'keywords'));
+      values.push(v);
+    }
+    return { names, values };
+  }
+
+  /** `d.update(other)` for a dict or an iterable of pairs. */
+  dictUpdate(d: Ref, other: Ref): void {
+    if (this.kindOf(other) === 'dict') {
+      for (const [k, v] of dictEntries(this, other)) dictSet(this, d, k, v);
+      return;
+    }
+    const items = iterToArray(this, other);
+    for (const pair of items) {
+      const kv = iterToArray(this, pair);
+      if (kv.length !== 2)
+        raise('ValueError', `dictionary update sequence element has length ${kv.length}; 2 is required`);
+      dictSet(this, d, kv[0], kv[1]);
+      this.pop();
+    }
+    this.pop();
+  }
+
+  /** Creates a module object (static) with native attributes. */
+  newModule(name: string): Ref {
+    const m = this.staticObject(this.ht.module, { name, names: new Map<string, number>() }, 88, false, true);
+    return m;
+  }
+
+  /** A module's name. */
+  moduleName(m: Ref): string {
+    return this.pl<{ name: string }>(m).name;
+  }
+
+  /** A module attribute (borrowed) or 0. */
+  moduleGet(m: Ref, name: string): Ref {
+    const slot = this.pl<{ names: Map<string, number> }>(m).names.get(name);
+    if (slot === undefined) return NULL_REF;
+    const v = this.heap.get(m, slot);
+    return v === NULL_REF ? NULL_REF : v;
+  }
+
+  /** Sets a module attribute. */
+  moduleSet(m: Ref, name: string, value: Ref): void {
+    const names = this.pl<{ names: Map<string, number> }>(m).names;
+    const slot = names.get(name);
+    const i = m & 0xffffff;
+    if (slot !== undefined) {
+      this.heap.set(m, slot, value);
+      return;
+    }
+    names.set(name, this.heap.tables.slotLen[i]);
+    this.heap.tables.flags[i] |= 0;
+    this.heap.appendIndex(i, value === NULL_REF ? 0 : value & 0xffffff, false);
+  }
+
+  /** Deletes a module attribute. */
+  moduleDelete(m: Ref, name: string): boolean {
+    if (!this.moduleGet(m, name)) return false;
+    this.heap.set(m, this.pl<{ names: Map<string, number> }>(m).names.get(name)!, NULL_REF);
+    return true;
+  }
+
+  // ------------------------------------------------------------ classes and calls
+
+  /** Calls a class: pushes the new object. */
+  callType(cls: Ref, args: readonly Ref[], kw: KwArgs | null): Ref {
+    const t = this.pl<PyType>(cls);
+    if (t.user) return callClass(this, cls, args, kw);
+    const ctor = this.constructors.get(t);
+    if (!ctor) raise('TypeError', `cannot create '${t.name}' instances`);
+    return ctor(this, args as Ref[], kw);
+  }
+
+  /** A special method looked up on the type (borrowed), or 0. */
+  lookupSpecial(obj: Ref, name: string): Ref {
+    return lookupType(this, this.typeOf(obj), name);
+  }
+
+  /** The Python `__init__` of a class, or 0. */
+  classInit(cls: Ref): Ref {
+    return classInit(this, cls);
+  }
+
+  /** Pushes a new instance of a user class. */
+  newInstance(cls: Ref, args: readonly Ref[] = []): Ref {
+    return newInstance(this, cls, args);
+  }
+
+  /** Whether `t` derives from BaseException. */
+  isExceptionType(t: PyType): boolean {
+    const base = this.builtins.get('BaseException');
+    return base !== undefined && t.mro.some((m) => m.ref === base);
+  }
+
+  /** Whether a value is an exception instance. */
+  isException(v: Ref): boolean {
+    return this.isExceptionType(this.typeOf(v));
+  }
+
+  /** Whether an error in flight is (a subclass of) builtin exception `typeName`. */
+  errorIs(e: PyErr, typeName: string): boolean {
+    const cls = this.builtins.get(typeName);
+    if (!cls) return false;
+    if (e.exc) return this.typeOf(e.exc).isSubtypeOf(this.pl<PyType>(cls));
+    const own = this.builtins.get(e.typeName);
+    return own !== undefined && this.pl<PyType>(own).isSubtypeOf(this.pl<PyType>(cls));
+  }
+
+  /** Drops an error that was handled in TypeScript (unpins its exception). */
+  releaseErr(e: PyErr): void {
+    if (e.exc) {
+      this.heap.roots.unpin(e.exc);
+      e.exc = NULL_REF;
+    }
+  }
+
+  /** Raises MemoryError when an operation would make more than {@link maxItems} items. */
+  checkSize(n: number): void {
+    if (n > this.maxItems) raise('MemoryError', '');
+  }
+
+  // ------------------------------------------------------------ truth, equality, order
+
+  /** Truthiness (`bool(v)`). */
+  truthy(v: Ref): boolean {
+    if (v === this.True) return true;
+    if (v === this.False || v === this.None) return false;
+    const heap = this.heap;
+    const t = this.typeOf(v);
+    switch (t.kind) {
+      case 'int':
+      case 'float': {
+        const x = this.pl<number | bigint>(v);
+        return x !== 0 && x !== 0n;
+      }
+      case 'str':
+        return this.pl<string>(v).length > 0;
+      case 'tuple':
+      case 'list':
+        return heap.length(v) > 0;
+      case 'dict':
+      case 'set':
+      case 'frozenset':
+        return this.pl<TableData>(v).size > 0;
+      case 'range':
+        return this.rangeLength(v) > 0;
+      default:
+        break;
+    }
+    if (t.user) {
+      const b = lookupType(this, t, '__bool__');
+      if (b) {
+        const r = this.vm.call(b, [v]);
+        if (this.kindOf(r) !== 'bool')
+          raise('TypeError', `__bool__ should return bool, returned ${this.typeOf(r).name}`);
+        this.pop();
+        return r === this.True;
+      }
+      const l = lookupType(this, t, '__len__');
+      if (l) {
+        const r = this.vm.call(l, [v]);
+        const n = this.index(r);
+        this.pop();
+        return n > 0;
+      }
+    }
+    return true;
+  }
+
+  /** `len(range)`. */
+  rangeLength(r: Ref): number {
+    const { start, stop, step } = this.pl<{ start: number; stop: number; step: number }>(r);
+    return step > 0
+      ? Math.max(0, Math.ceil((stop - start) / step))
+      : Math.max(0, Math.ceil((start - stop) / -step));
+  }
+
+  /** `a == b` as a JS boolean. */
+  equals(a: Ref, b: Ref): boolean {
+    if (a === b) return true;
+    const r = this.compare('==', a, b);
+    if (typeof r === 'boolean') return r;
+    const t = this.truthy(r);
+    this.pop();
+    return t;
+  }
+
+  /**
+   * A comparison: a JS boolean for builtin values, or the pushed result of a user `__eq__`-style
+   * method.
+   */
+  compare(op: string, a: Ref, b: Ref): boolean | Ref {
+    const ka = this.kindOf(a);
+    const kb = this.kindOf(b);
+    const num = (k: string) => k === 'int' || k === 'bool' || k === 'float';
+    if (num(ka) && num(kb)) {
+      const x = this.pl<number | bigint>(a);
+      const y = this.pl<number | bigint>(b);
+      return cmp(op, x, y);
+    }
+    if (ka === 'str' && kb === 'str') return cmp(op, this.pl<string>(a), this.pl<string>(b));
+    const ta = this.typeOf(a);
+    const tb = this.typeOf(b);
+    const names: Record<string, [string, string]> = {
+      '==': ['__eq__', '__eq__'],
+      '!=': ['__ne__', '__ne__'],
+      '<': ['__lt__', '__gt__'],
+      '>': ['__gt__', '__lt__'],
+      '<=': ['__le__', '__ge__'],
+      '>=': ['__ge__', '__le__'],
+    };
+    const [own, reflected] = names[op];
+    if (ta.user) {
+      const f = lookupType(this, ta, own);
+      if (f) {
+        const r = this.vm.call(f, [a, b]);
+        if (r !== this.NotImplemented) return r;
+        this.pop();
+      } else if (op === '!=') {
+        const eq = lookupType(this, ta, '__eq__');
+        if (eq) {
+          const r = this.vm.call(eq, [a, b]);
+          if (r !== this.NotImplemented) {
+            const t = this.truthy(r);
+            this.pop();
+            return !t;
+          }
+          this.pop();
+        }
+      }
+    }
+    if (tb.user) {
+      const f = lookupType(this, tb, reflected);
+      if (f) {
+        const r = this.vm.call(f, [b, a]);
+        if (r !== this.NotImplemented) return r;
+        this.pop();
+      }
+    }
+    if (ka === kb && (ka === 'list' || ka === 'tuple')) return this.compareSeq(op, a, b);
+    if (op === '==' || op === '!=') {
+      let eq = a === b;
+      if (!eq && ka === kb && ka === 'dict') eq = this.dictEquals(a, b);
+      if (!eq && (ka === 'set' || ka === 'frozenset') && (kb === 'set' || kb === 'frozenset'))
+        eq = this.setEquals(a, b);
+      if (!eq && ka === 'range' && kb === 'range') eq = pyRepr(this, a) === pyRepr(this, b);
+      if (!eq && ka === 'proxy') eq = this.heap.weakTarget(a) === b;
+      if (!eq && ka === 'weakref' && kb === 'weakref') {
+        const x = this.heap.weakTarget(a);
+        const y = this.heap.weakTarget(b);
+        eq = x !== NULL_REF && y !== NULL_REF ? this.equals(x, y) : false;
+      }
+      return op === '==' ? eq : !eq;
+    }
+    if ((ka === 'set' || ka === 'frozenset') && (kb === 'set' || kb === 'frozenset')) {
+      const sub = (x: Ref, y: Ref) => this.heap.referents(x).every((v) => setHas(this, y, v));
+      const la = this.pl<TableData>(a).size;
+      const lb = this.pl<TableData>(b).size;
+      if (op === '<=') return sub(a, b);
+      if (op === '>=') return sub(b, a);
+      if (op === '<') return la < lb && sub(a, b);
+      return la > lb && sub(b, a);
+    }
+    return raise('TypeError', `'${op}' not supported between instances of '${ta.name}' and '${tb.name}'`);
+  }
+
+  private compareSeq(op: string, a: Ref, b: Ref): boolean {
+    const x = this.heap.referents(a);
+    const y = this.heap.referents(b);
+    const n = Math.min(x.length, y.length);
+    for (let k = 0; k < n; k++) {
+      if (x[k] === y[k] || this.equals(x[k], y[k])) continue;
+      if (op === '==') return false;
+      if (op === '!=') return true;
+      const r = this.compare(op, x[k], y[k]);
+      if (typeof r === 'boolean') return r;
+      const t = this.truthy(r);
+      this.pop();
+      return t;
+    }
+    return cmp(op, x.length, y.length);
+  }
+
+  private dictEquals(a: Ref, b: Ref): boolean {
+    const ea = dictEntries(this, a);
+    if (ea.length !== this.pl<TableData>(b).size) return false;
+    return ea.every(([k, v]) => {
+      const w = dictGet(this, b, k);
+      return w !== 0 && (w === v || this.equals(v, w));
+    });
+  }
+
+  private setEquals(a: Ref, b: Ref): boolean {
+    if (this.pl<TableData>(a).size !== this.pl<TableData>(b).size) return false;
+    return this.heap.referents(a).every((v) => setHas(this, b, v));
+  }
+
+  /** Members of a set in CPython's iteration order for small ints (hash order), else insertion order. */
+  setOrder(s: Ref): Ref[] {
+    const items = this.heap.referents(s);
+    if (!items.every((v) => this.isInt(v) && typeof this.pl(v) === 'number')) return items;
+    let size = 8;
+    while (items.length * 5 >= size * 3) size *= 4;
+    const slot = (v: Ref) => {
+      const x = this.pl<number>(v);
+      const h = x === -1 ? -2 : x;
+      return ((h % size) + size) % size;
+    };
+    return [...items].sort((p, q) => slot(p) - slot(q) || 0);
+  }
+
+  /** Set algebra: pushes the result. */
+  setOperation(op: string, a: Ref, b: Ref, inplace: boolean): Ref {
+    const frozen = this.kindOf(a) === 'frozenset';
+    const xs = this.setOrder(a);
+    const ys = this.setOrder(b);
+    let out: Ref[];
+    switch (op) {
+      case '|':
+        out = [...xs, ...ys];
+        break;
+      case '&':
+        out = xs.filter((v) => setHas(this, b, v));
+        break;
+      case '-':
+        out = xs.filter((v) => !setHas(this, b, v));
+        break;
+      case '^':
+        out = [...xs.filter((v) => !setHas(this, b, v)), ...ys.filter((v) => !setHas(this, a, v))];
+        break;
+      default:
+        return raise(
+          'TypeError',
+          `unsupported operand type(s) for ${op}: '${this.typeOf(a).name}' and '${this.typeOf(b).name}'`,
+        );
+    }
+    if (inplace && !frozen) {
+      const keep = new Set(out);
+      for (const v of xs) if (!keep.has(v)) setDelete(this, a, v);
+      for (const v of out) setAdd(this, a, v);
+      return this.push(a);
+    }
+    const s = this.newSet(frozen);
+    for (const v of out) setAdd(this, s, v);
+    return s;
+  }
+
+  /** `fmt % args` for str. */
+  percentFormat(fmt: string, args: Ref): string {
+    const items = this.kindOf(args) === 'tuple' ? this.heap.referents(args) : [args];
+    let k = 0;
+    const out = fmt.replace(
+      /%([-+ 0#]*)(\d+)?(?:\.(\d+))?([sdrifx%])/g,
+      (_m, flags: string, width: string, prec: string, conv: string) => {
+        if (conv === '%') return '%';
+        if (k >= items.length) raise('TypeError', 'not enough arguments for format string');
+        const v = items[k++];
+        let s: string;
+        if (conv === 's') s = pyStr(this, v);
+        else if (conv === 'r') s = pyRepr(this, v);
+        else if (conv === 'f') s = Number(this.pl<number>(v)).toFixed(prec ? Number(prec) : 6);
+        else if (conv === 'x') s = this.index(v).toString(16);
+        else s = String(Math.trunc(Number(this.pl<number>(v))));
+        const w = width ? Number(width) : 0;
+        if (s.length < w)
+          s = flags.includes('-') ? s.padEnd(w) : s.padStart(w, flags.includes('0') ? '0' : ' ');
+        return s;
+      },
+    );
+    if (k < items.length && this.kindOf(args) === 'tuple')
+      raise('TypeError', 'not all arguments converted during string formatting');
+    return out;
+  }
+
+  /** Iterates any iterable from TypeScript: `visit` gets each item while it is rooted. */
+  forEachItem(obj: Ref, visit: (v: Ref) => void): void {
+    getIter(this, obj);
+    const it = this.peek();
+    for (;;) {
+      const v = iterNext(this, it);
+      if (v === 0) break;
+      visit(v);
+      this.pop();
+    }
+    this.pop();
+  }
+}
+
+function cmp<T extends number | bigint | string>(op: string, x: T, y: T): boolean {
+  switch (op) {
+    case '<':
+      return x < y;
+    case '<=':
+      return x <= y;
+    case '>':
+      return x > y;
+    case '>=':
+      return x >= y;
+    case '==':
+      // biome-ignore lint/suspicious/noDoubleEquals: int and float compare by value
+      return x == y;
+    default:
+      // biome-ignore lint/suspicious/noDoubleEquals: int and float compare by value
+      return x != y;
+  }
+}
+
+function intSize(v: number | bigint): number {
+  let a = typeof v === 'bigint' ? (v < 0n ? -v : v) : Math.abs(v);
+  if (a === 0 || a === 0n) return 24;
+  let digits = 0;
+  if (typeof a === 'number') {
+    while (a >= 1) {
+      a = Math.floor(a / 2 ** 30);
+      digits++;
+    }
+  } else {
+    while (a > 0n) {
+      a >>= 30n;
+      digits++;
+    }
+  }
+  return 24 + 4 * digits;
+}
+
+function strSize(s: string): number {
+  let max = 0;
+  for (let i = 0; i < s.length; i++) max = Math.max(max, s.charCodeAt(i));
+  if (max < 128) return 49 + s.length;
+  if (max < 256) return 73 + s.length;
+  return 74 + 2 * s.length;
+}
+
+export { PyErr };

@@ -1,0 +1,158 @@
+import { NULL_REF, type Ref } from '@heaplab/core';
+import { raise } from './pytype.js';
+import type { Runtime, TableData } from './runtime.js';
+
+/**
+ * The identity of a value as a dict key or set member: equal Python values give equal keys
+ * (`1`, `1.0` and `True` share one), other objects are keyed by identity.
+ */
+export function hashKey(rt: Runtime, v: Ref): unknown {
+  const kind = rt.kindOf(v);
+  switch (kind) {
+    case 'str':
+      return `s${rt.pl<string>(v)}`;
+    case 'int':
+    case 'bool':
+    case 'float': {
+      const x = rt.pl<number | bigint>(v);
+      if (typeof x === 'bigint') return `b${x}`;
+      return x;
+    }
+    case 'none':
+      return 'N';
+    case 'tuple':
+    case 'frozenset': {
+      const parts = rt.heap.referents(v).map((x) => hashKey(rt, x));
+      const inner = kind === 'frozenset' ? parts.map(String).sort() : parts;
+      return `${kind === 'tuple' ? 't' : 'f'}(${inner.map((p) => (typeof p === 'number' ? `n${p}` : String(p))).join(',')})`;
+    }
+    case 'list':
+    case 'dict':
+    case 'set':
+      return raise('TypeError', `unhashable type: '${rt.typeOf(v).name}'`);
+    case 'instance': {
+      const t = rt.typeOf(v);
+      if (rt.lookupSpecial(v, '__hash__') === rt.None) raise('TypeError', `unhashable type: '${t.name}'`);
+      return `o${v & 0xffffff}`;
+    }
+    default:
+      return `o${v & 0xffffff}`;
+  }
+}
+
+/** Whether inserting `v` may make a dict need tracking (CPython's `_PyObject_GC_MAY_BE_TRACKED`). */
+function mayBeTracked(rt: Runtime, v: Ref): boolean {
+  const heap = rt.heap;
+  const i = v & 0xffffff;
+  if (!heap.types.get(heap.tables.type[i]).container) return false;
+  if (rt.kindOf(v) === 'tuple') return heap.isTracked(v);
+  return true;
+}
+
+/** The value stored under `key` in dict `d` (borrowed), or 0. */
+export function dictGet(rt: Runtime, d: Ref, key: Ref): Ref {
+  const data = rt.pl<TableData>(d);
+  const k = data.index.get(hashKey(rt, key));
+  return k === undefined ? NULL_REF : rt.heap.get(d, 2 * k + 1);
+}
+
+/** Stores `value` under `key` in dict `d` (both borrowed). */
+export function dictSet(rt: Runtime, d: Ref, key: Ref, value: Ref): void {
+  const heap = rt.heap;
+  const data = rt.pl<TableData>(d);
+  const h = hashKey(rt, key);
+  const k = data.index.get(h);
+  if (!heap.isTracked(d) && (mayBeTracked(rt, key) || mayBeTracked(rt, value))) heap.track(d);
+  if (k !== undefined) {
+    heap.set(d, 2 * k + 1, value);
+    return;
+  }
+  const n = heap.length(d) / 2;
+  heap.append(d, key);
+  heap.append(d, value);
+  data.index.set(h, n);
+  data.size++;
+}
+
+/** Removes `key` from dict `d`; returns false when it was not there. */
+export function dictDelete(rt: Runtime, d: Ref, key: Ref): boolean {
+  const data = rt.pl<TableData>(d);
+  const h = hashKey(rt, key);
+  const k = data.index.get(h);
+  if (k === undefined) return false;
+  data.index.delete(h);
+  data.size--;
+  const heap = rt.heap;
+  const oldKey = heap.get(d, 2 * k);
+  const oldValue = heap.get(d, 2 * k + 1);
+  rt.push(oldKey);
+  rt.push(oldValue);
+  heap.set(d, 2 * k, NULL_REF);
+  heap.set(d, 2 * k + 1, NULL_REF);
+  rt.pop();
+  rt.pop();
+  if (data.size === 0) {
+    heap.truncate(d, 0);
+    data.index.clear();
+  }
+  return true;
+}
+
+/** Entries of dict `d` as borrowed key and value pairs, in insertion order. */
+export function dictEntries(rt: Runtime, d: Ref): [Ref, Ref][] {
+  const slots = rt.heap.referents(d);
+  const out: [Ref, Ref][] = [];
+  const heap = rt.heap;
+  const n = heap.length(d);
+  for (let k = 0; k < n; k += 2) {
+    const key = heap.get(d, k);
+    if (key !== NULL_REF) out.push([key, heap.get(d, k + 1)]);
+  }
+  void slots;
+  return out;
+}
+
+/** Removes every entry of dict `d`. */
+export function dictClear(rt: Runtime, d: Ref): void {
+  const data = rt.pl<TableData>(d);
+  data.index.clear();
+  data.size = 0;
+  rt.heap.truncate(d, 0);
+}
+
+/** Adds `v` to set `s`. */
+export function setAdd(rt: Runtime, s: Ref, v: Ref): void {
+  const data = rt.pl<TableData>(s);
+  const h = hashKey(rt, v);
+  if (data.index.has(h)) return;
+  const heap = rt.heap;
+  data.index.set(h, heap.length(s));
+  heap.append(s, v);
+  data.size++;
+}
+
+/** Whether set `s` holds `v`. */
+export function setHas(rt: Runtime, s: Ref, v: Ref): boolean {
+  return rt.pl<TableData>(s).index.has(hashKey(rt, v));
+}
+
+/** Removes `v` from set `s`; false when absent. */
+export function setDelete(rt: Runtime, s: Ref, v: Ref): boolean {
+  const data = rt.pl<TableData>(s);
+  const h = hashKey(rt, v);
+  const k = data.index.get(h);
+  if (k === undefined) return false;
+  data.index.delete(h);
+  data.size--;
+  rt.heap.set(s, k, NULL_REF);
+  if (data.size === 0) {
+    rt.heap.truncate(s, 0);
+    data.index.clear();
+  }
+  return true;
+}
+
+/** Members of set `s` (borrowed), in insertion order. */
+export function setItems(rt: Runtime, s: Ref): Ref[] {
+  return rt.heap.referents(s);
+}
