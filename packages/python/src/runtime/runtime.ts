@@ -98,7 +98,7 @@ export class Runtime {
     readonly profile: Profile,
   ) {
     this.counting = heap.counting;
-    this.ht = defineHeapTypes(heap);
+    this.ht = defineHeapTypes(heap, profile);
     const ht = this.ht;
     const mk = (name: string, heapType: number, kind: Kind, base: PyType | null, offset = 0) => {
       const t = new PyType(name, heapType, kind);
@@ -285,6 +285,16 @@ export class Runtime {
     const t = this.heap.alloc(this.ht.tuple, items.length);
     for (let k = 0; k < items.length; k++) this.heap.set(t, k, items[k]);
     return t;
+  }
+
+  /** 3.14's `tuple(iterable)` does not track a new tuple none of whose items is a container. */
+  untrackAtBirth(t: Ref): void {
+    if (this.profile !== 'cpython-3.14') return;
+    const heap = this.heap;
+    const types = heap.types;
+    const tt = heap.tables.type;
+    for (const item of heap.referents(t)) if (types.get(tt[item & 0xffffff]).container) return;
+    heap.untrack(t);
   }
 
   /** Pushes a list of borrowed, rooted values. */
