@@ -189,9 +189,23 @@ export class Runtime {
     return this.heap.roots.peek(n);
   }
 
-  /** Removes `n` temporaries below the top one, keeping the top (a result) in place. */
+  /**
+   * Removes `n` temporaries below the top one, keeping the top (a result) in place; the deepest
+   * goes first, as CPython releases an operation's operands (left before right).
+   */
   dropUnder(n: number): void {
-    for (let k = 0; k < n; k++) this.heap.roots.remove(1);
+    const roots = this.heap.roots;
+    for (let k = n; k >= 1; k--) roots.remove(k);
+  }
+
+  /**
+   * Removes a call's callable and `n - 1` arguments from under the result: the arguments first,
+   * in order, then the callable, as CPython's CALL does.
+   */
+  dropCallUnder(n: number): void {
+    const roots = this.heap.roots;
+    for (let k = n - 1; k >= 1; k--) roots.remove(k);
+    roots.remove(1);
   }
 
   // ------------------------------------------------------------ values

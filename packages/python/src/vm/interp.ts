@@ -702,7 +702,7 @@ export class Interpreter {
           const args = heap.referents(argsTuple);
           const kw = kwDict ? rt.dictToKw(kwDict) : null;
           this.call(fn, args, kw);
-          rt.dropUnder(hasKw ? 3 : 2);
+          rt.dropCallUnder(hasKw ? 3 : 2);
           break;
         }
         case Op.RETURN_VALUE: {
@@ -1166,7 +1166,7 @@ export class Interpreter {
       const n = bindArguments(rt, fn, code, args, kw);
       if (code.generator) {
         this.makeGenerator(fn, code, n);
-        rt.dropUnder(argc + 1);
+        rt.dropCallUnder(argc + 1);
         return;
       }
       this.enterFrame(code, fn, n, false, argc + 1);
@@ -1188,7 +1188,7 @@ export class Interpreter {
       return;
     }
     this.call(callable, args, kw);
-    rt.dropUnder(argc + 1);
+    rt.dropCallUnder(argc + 1);
   }
 
   /**
@@ -1227,7 +1227,7 @@ export class Interpreter {
     if (!f.init) roots.push(v);
     if (counted) rt.heap.decref(v);
     else roots.unpin(v);
-    if (f.callerDrop) rt.dropUnder(f.callerDrop);
+    if (f.callerDrop) rt.dropCallUnder(f.callerDrop);
     return f.entry;
   }
 
