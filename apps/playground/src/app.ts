@@ -2,7 +2,7 @@ import { CpythonPanel } from './cpython/panel.js';
 import { ProgramEditor } from './editor.js';
 import { EXAMPLES } from './examples.js';
 import { WorkerTimeout } from './session/client.js';
-import { COLLECTORS, findCollector } from './session/collectors.js';
+import { COLLECTOR_MENU, findCollectorInfo } from './session/collector-menu.js';
 import type { RunRequest, Trace } from './session/protocol.js';
 import { decodeShare, encodeShare } from './share.js';
 import { Pane } from './ui/pane.js';
@@ -28,7 +28,7 @@ export class App {
   constructor() {
     const shared = decodeShare(
       location.hash,
-      COLLECTORS.map((c) => c.name),
+      COLLECTOR_MENU.map((c) => c.name),
     );
     this.editor = new ProgramEditor(
       $('editor'),
@@ -62,7 +62,7 @@ export class App {
       select.id = `collector-${k}`;
       select.innerHTML =
         (k > 0 ? '<option value="">(none)</option>' : '') +
-        COLLECTORS.map((c) => `<option value="${c.name}">${esc(c.title)}</option>`).join('');
+        COLLECTOR_MENU.map((c) => `<option value="${c.name}">${esc(c.title)}</option>`).join('');
       select.value = collectors[k] ?? '';
       select.addEventListener('change', () => this.setPanes());
       label.append(select);
@@ -97,7 +97,7 @@ export class App {
     const host = $('panes');
     const names = [0, 1, 2].map((k) => $<HTMLSelectElement>(`collector-${k}`).value).filter(Boolean);
     this.panes = [...new Set(names)].map(
-      (name, k) => new Pane(host, k, findCollector(name)!, (pane, key) => void this.explain(pane, key)),
+      (name, k) => new Pane(host, k, findCollectorInfo(name)!, (pane, key) => void this.explain(pane, key)),
     );
     host.dataset.count = String(this.panes.length);
     this.invalidate();

@@ -43,6 +43,12 @@ export interface MarkSweepCollector extends Collector {
  * lazily. Collections run on request ({@link Heap.collect}), when allocation since the last one
  * outgrows the live heap it left ({@link MarkSweepOptions.growth}), and at a heap limit.
  * Reference counts are not kept: {@link Heap.refcount} throws under this collector.
+ *
+ * Phases in reports: `finish-sweep` (lazy garbage left from the last collection), `mark`,
+ * `weakrefs`, `finalize` and `remark` (only when finalizers ran), `sweep` (eager). Figures in
+ * `extra`: `resurrected` (unmarked objects that survived because a finalizer resurrected them or
+ * something reaching them), `pendingSweep` (lazy: garbage left to allocations), `threshold`
+ * (bytes of allocation that trigger the next collection, when the growth trigger is on).
  */
 export function createMarkSweepCollector(options: MarkSweepOptions = {}): MarkSweepCollector {
   const settings = resolveMarkSweepOptions(options);

@@ -22,13 +22,9 @@ export class WorkerTimeout extends Error {}
  * the engine could not stop) and a fresh one takes its place.
  */
 export class SessionClient {
-  private worker: Worker;
+  private worker: Worker | null = null;
   private next = 1;
   private readonly pending = new Map<number, Pending>();
-
-  constructor() {
-    this.worker = this.spawn();
-  }
 
   private spawn(): Worker {
     const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
@@ -48,12 +44,14 @@ export class SessionClient {
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => this.restart(id), run.timeLimitMs * 2 + 4000);
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      // Started on first use, so the page loads without waiting for workers.
+      this.worker ??= this.spawn();
       this.worker.postMessage({ ...req, id } as WorkerRequest);
     });
   }
 
   private restart(id: number): void {
-    this.worker.terminate();
+    this.worker?.terminate();
     for (const [key, p] of this.pending) {
       clearTimeout(p.timer);
       p.reject(
@@ -61,7 +59,7 @@ export class SessionClient {
       );
     }
     this.pending.clear();
-    this.worker = this.spawn();
+    this.worker = null;
   }
 
   /** Runs the program to its end and returns its trace. */
@@ -81,6 +79,6 @@ export class SessionClient {
 
   /** Ends the worker. */
   dispose(): void {
-    this.worker.terminate();
+    this.worker?.terminate();
   }
 }

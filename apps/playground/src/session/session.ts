@@ -1,5 +1,5 @@
 import { type Heap, type HeapEvent, type HeapEventKind, hexAddress, retainerPath } from '@heaplab/core';
-import { findCollector } from './collectors.js';
+import { createCollector } from './collectors.js';
 import type { Engine, EngineResult } from './engine.js';
 import type { CollectionMark, Explanation, FreedRecord, RunRequest, Snapshot, Trace } from './protocol.js';
 import { captureSnapshot, describeIndex, keyToIndex, slotName } from './snapshot.js';
@@ -9,6 +9,11 @@ class StopAt extends Error {}
 interface Hooks {
   /** Stop before this statement (1-based); -1 runs to the end. */
   readonly stop?: number;
+  /**
+   * Called before statement `stop` with the heap as it stands, before the run is ended there
+   * (engines may handle the ending their own way, so the heap is read here, not afterwards).
+   */
+  readonly atStop?: (heap: Heap, out: { stdout: string; stderr: string }) => void;
   /** Before each statement. */
   readonly onStep?: (heap: Heap, step: number, line: number) => void;
   /** Every heap event, with the statement it happened in (0: before the first). */
@@ -27,8 +32,8 @@ interface Run {
 }
 
 function execute(engine: Engine, run: RunRequest, hooks: Hooks): Run {
-  const choice = findCollector(run.collector);
-  if (!choice) throw new Error(`[heaplab] [playground] no collector called "${run.collector}"`);
+  const collector = createCollector(run.collector);
+  if (!collector) throw new Error(`[heaplab] [playground] no collector called "${run.collector}"`);
   const lines: number[] = [];
   const out = { stdout: '', stderr: '' };
   let step = 0;
@@ -37,7 +42,7 @@ function execute(engine: Engine, run: RunRequest, hooks: Hooks): Run {
   let result: EngineResult;
   try {
     result = engine.run(run.source, {
-      collector: choice.create(),
+      collector,
       maxSteps: run.maxSteps,
       timeLimitMs: run.timeLimitMs,
       stdout: (t) => {
@@ -56,6 +61,7 @@ function execute(engine: Engine, run: RunRequest, hooks: Hooks): Run {
         hooks.onStep?.(heap, step, line);
         if (step === hooks.stop) {
           stopHeap = heap;
+          hooks.atStop?.(heap, out);
           throw new StopAt();
         }
       },
@@ -116,24 +122,27 @@ export function traceRun(engine: Engine, run: RunRequest): Trace {
  * is running again to an earlier step.
  */
 export function snapshotAt(engine: Engine, run: RunRequest, step: number): Snapshot {
-  const events: { event: HeapEvent; step: number }[] = [];
+  const events: HeapEvent[] = [];
+  let captured: Snapshot | null = null;
+  let line = 0;
+  const capture = (heap: Heap | null, out: { stdout: string; stderr: string }, at: number): Snapshot =>
+    captureSnapshot(engine, heap, { step: at, line, stdout: out.stdout, stderr: out.stderr, events });
   const r = execute(engine, run, {
     stop: step,
     kinds: ['collection-phase', 'freed'],
+    onStep: (_heap, _at, l) => {
+      line = l;
+    },
     onEvent: (event, at) => {
-      if (at === step - 1 && (event.kind === 'collection-phase' || event.kind === 'freed'))
-        events.push({ event, step: at });
+      if (at === step - 1) events.push(event);
+    },
+    atStop: (heap, out) => {
+      captured = capture(heap, out, step);
     },
   });
-  const heap = r.result.heap;
-  const line = r.stopped ? r.lines[r.lines.length - 1] : 0;
-  return captureSnapshot(engine, heap, {
-    step: r.stopped ? step : r.lines.length + 1,
-    line,
-    stdout: r.stdout,
-    stderr: r.stderr,
-    events: events.map((e) => e.event),
-  });
+  if (captured) return captured;
+  line = 0;
+  return capture(r.result.heap, r, r.lines.length + 1);
 }
 
 /** Why the object `key` is alive before statement `step` (a retainer path), or when it was freed. */
@@ -146,10 +155,9 @@ export function explainAt(
 ): Explanation {
   let text: string[] = [];
   let status: Explanation['status'] = 'freed';
-  const r = execute(engine, run, { stop: step });
-  const heap = r.result.heap;
-  const i = heap ? keyToIndex(heap, key) : 0;
-  if (heap && i > 0) {
+  const explain = (heap: Heap | null): void => {
+    const i = heap ? keyToIndex(heap, key) : 0;
+    if (!heap || i === 0) return;
     const path = retainerPath(heap, i);
     if (path) {
       status = 'reachable';
@@ -165,7 +173,9 @@ export function explainAt(
         `The ${heap.collector.name} collector has not reclaimed it yet.`,
       ];
     }
-  }
+  };
+  const r = execute(engine, run, { stop: step, atStop: (heap) => explain(heap) });
+  if (!r.stopped) explain(r.result.heap);
   if (status === 'freed') {
     const f = (trace ?? traceRun(engine, run)).freed[key];
     text = f

@@ -1,5 +1,5 @@
 import { SessionClient } from '../session/client.js';
-import type { CollectorChoice } from '../session/collectors.js';
+import type { CollectorInfo } from '../session/collector-menu.js';
 import type { ObjectView, RunRequest, Snapshot, Trace } from '../session/protocol.js';
 import { type Highlight, renderDiagram } from './diagram.js';
 import { renderSummary } from './summary.js';
@@ -28,7 +28,7 @@ export class Pane {
   constructor(
     host: HTMLElement,
     readonly index: number,
-    readonly collector: CollectorChoice,
+    readonly collector: CollectorInfo,
     onPick: (pane: Pane, key: number) => void,
   ) {
     this.el = document.createElement('section');
