@@ -126,16 +126,14 @@ export function captureSnapshot(engine: Engine, heap: Heap | null, ctx: Snapshot
   const globals: VariableView[] = heap.roots.globals().map((g) => ({ name: g.name, to: g.ref }));
   const frames = heap.roots
     .frames()
-    .map((f, d) => ({
+    .map((f) => ({
       name: f.name,
       vars: [
         ...f.locals.map((l) => ({ name: l.name, to: l.ref })),
         ...f.temps.map((ref) => ({ name: 'tmp', to: ref })),
       ],
-      d,
     }))
-    .filter((f) => f.d > 0 || f.vars.length > 0)
-    .map(({ name, vars }) => ({ name, vars }));
+    .filter((f) => f.vars.length > 0);
   const shown = selectShown(engine, heap, [...globals, ...frames.flatMap((f) => f.vars)]);
   const marks = reachableMarks(heap);
   const gens = generations(heap);
