@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packPackages, publicPackages } from './pack-public.mjs';
+import { attwProfile, packPackages, publicPackages } from './pack-public.mjs';
 
 const modules = new URL('../node_modules/', import.meta.url).pathname;
 const publint = join(modules, 'publint/src/cli.js');
@@ -18,7 +18,7 @@ try {
   for (const p of packPackages(publicPackages(), dest)) {
     for (const [tool, args] of [
       ['publint', [publint, 'run', '--strict', p.tarball]],
-      ['attw', [attw, p.tarball, '--format', 'ascii', '--no-color']],
+      ['attw', [attw, p.tarball, '--profile', attwProfile(p.dir), '--format', 'ascii', '--no-color']],
     ]) {
       try {
         execFileSync(process.execPath, args, { stdio: 'pipe', encoding: 'utf8' });

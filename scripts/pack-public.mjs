@@ -38,3 +38,13 @@ export function packPackages(packages, dest) {
     return { ...p, tarball: join(dest, made) };
   });
 }
+
+/**
+ * The attw profile for a package: `strict` (node10, node16 CJS and ESM, bundler) for dual
+ * packages, `esm-only` for packages whose main export has no `require` condition (the CLI).
+ */
+export function attwProfile(dir) {
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  const main = manifest.exports?.['.'];
+  return main && typeof main === 'object' && !('require' in main) ? 'esm-only' : 'strict';
+}

@@ -11,3 +11,13 @@ export { METRIC_COLUMNS, type MetricColumn, type ResultRow, resultRow } from './
 export type { CliIo, OutStream } from './io.js';
 export { COMMANDS, main } from './main.js';
 export { type ReportOptions, renderReport } from './report/render-report.js';
+export { createStyle, type Style } from './style.js';
+export type { TraceHeader } from './trace/parse-trace-line.js';
+export {
+  type FieldKind,
+  type FieldSpec,
+  OP_FIELDS,
+  TRACE_FORMAT,
+  TRACE_VERSION,
+} from './trace/trace-fields.js';
+export { traceSchema } from './trace/trace-schema.js';

@@ -1,13 +1,24 @@
 import { didYouMean } from '@heaplab/core';
+import { benchCommand } from './commands/bench.js';
 import type { Command } from './commands/command.js';
 import { compareCommand } from './commands/compare.js';
+import { exportCommand } from './commands/export.js';
+import { recordCommand } from './commands/record.js';
+import { runCommand } from './commands/run.js';
 import { workloadsCommand } from './commands/workloads.js';
 import { CliError, EXIT_FAILED, EXIT_OK, EXIT_USAGE, messageOf } from './errors.js';
 import { type CliIo, colourAllowed, processIo } from './io.js';
 import { createStyle } from './style.js';
 
 /** Every subcommand, in `--help` order. */
-export const COMMANDS: readonly Command[] = [compareCommand, workloadsCommand];
+export const COMMANDS: readonly Command[] = [
+  compareCommand,
+  runCommand,
+  recordCommand,
+  exportCommand,
+  benchCommand,
+  workloadsCommand,
+];
 
 const VERSION = '0.1.0';
 
@@ -27,6 +38,7 @@ Options:
 Examples:
   heaplab compare
   heaplab compare rings --collectors refcount,marksweep --format json
+  heaplab run program.py --collector refcount
   heaplab workloads
 
 Exit status: 0 success, 1 a run or check failed, 2 bad usage or bad input.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '../src/index.js';
 import { fixture, runCli, spawnBin } from './helpers.js';
 
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at |node:internal|\.ts:\d+/);
@@ -50,7 +51,7 @@ describe('help', () => {
     const top = await runCli(['--help']);
     expect(top.code).toBe(0);
     expect(top.stdout).toMatch(/compare\s+run inputs under several collectors/);
-    for (const command of ['compare', 'workloads']) {
+    for (const command of COMMANDS.map((c) => c.name)) {
       const r = await runCli([command, '--help']);
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`^Usage: heaplab ${command}`));

@@ -31,6 +31,8 @@ export class RootSet {
   private readonly globalNamesList: string[] = [];
   private readonly globalIndex = new Map<string, number>();
   private readonly pins: number[] = [];
+  private readonly popBuffer: number[] = [];
+  private popping = 0;
 
   /** Creates the root set of `heap` (done by the heap). */
   constructor(private readonly heap: Heap) {}
@@ -66,7 +68,10 @@ export class RootSet {
     if (depth === 0) throw new HeapError('[heaplab] cannot pop the root frame');
     const base = this.frameBase[depth];
     const end = this.top;
-    const held = Array.from(this.stack.subarray(base, end));
+    // Releasing can run finalizers that pop frames of their own: only the outermost pop reuses the buffer.
+    const held = this.popping === 0 ? this.popBuffer : [];
+    held.length = 0;
+    for (let p = base; p < end; p++) held.push(this.stack[p]);
     this.stack.fill(0, base, end);
     this.top = base;
     const name = this.frameName[depth];
@@ -76,7 +81,12 @@ export class RootSet {
     this.frameLocalNames.pop();
     this.heap.step++;
     this.frameEvent('pop', name);
-    for (const i of held) if (i !== 0) this.changed(i, 0);
+    this.popping++;
+    try {
+      for (let k = 0; k < held.length; k++) if (held[k] !== 0) this.changed(held[k], 0);
+    } finally {
+      this.popping--;
+    }
   }
 
   /** Number of frames, counting the root frame. */
@@ -97,7 +107,7 @@ export class RootSet {
   /** Binds local `slot` of the top frame to `ref` ({@link NULL_REF} unbinds). */
   setLocal(slot: number, ref: Ref): void {
     const p = this.localPosition(slot);
-    this.write(p, ref === NULL_REF ? 0 : this.heap.index(ref), false, () => this.localLabel(slot));
+    this.write(p, ref === NULL_REF ? 0 : this.heap.index(ref), false, slot);
   }
 
   /** Unbinds local `slot` of the top frame. */
@@ -179,7 +189,7 @@ export class RootSet {
     const p = this.localPosition(slot);
     const i = this.stack[--this.top];
     this.stack[this.top] = 0;
-    this.write(p, i, true, () => this.localLabel(slot));
+    this.write(p, i, true, slot);
   }
 
   /** Moves the top temporary into slot `slot` of `obj` (the old referent is released). */
@@ -211,7 +221,7 @@ export class RootSet {
     this.checkTemps(1);
     const i = this.stack[--this.top];
     this.stack[this.top] = 0;
-    this.write(-1 - this.globalPosition(name), i, true, () => `global:${name}`);
+    this.write(-1 - this.globalPosition(name), i, true, name);
   }
 
   private checkTemps(n: number): void {
@@ -227,7 +237,7 @@ export class RootSet {
   /** Binds global `name` to `ref` ({@link NULL_REF} unbinds). */
   setGlobal(name: string, ref: Ref): void {
     const i = ref === NULL_REF ? 0 : this.heap.index(ref);
-    this.write(-1 - this.globalPosition(name), i, false, () => `global:${name}`);
+    this.write(-1 - this.globalPosition(name), i, false, name);
   }
 
   /** The object bound to global `name` ({@link NULL_REF} when unbound). */
@@ -240,7 +250,7 @@ export class RootSet {
   deleteGlobal(name: string): boolean {
     const p = this.globalIndex.get(name);
     if (p === undefined || this.globalSlots[p] === 0) return false;
-    this.write(-1 - p, 0, false, () => `global:${name}`);
+    this.write(-1 - p, 0, false, name);
     return true;
   }
 
@@ -349,8 +359,11 @@ export class RootSet {
 
   // ---------------------------------------------------------------- internals
 
-  /** Writes root position `p` (negative: global `-1 - p`); `owned`: the new reference is the caller's. */
-  private write(p: number, i: ObjIndex, owned: boolean, label: () => string): void {
+  /**
+   * Writes root position `p` (negative: global `-1 - p`); `owned`: the new reference is the
+   * caller's. `label` is the local slot number or the global's name (for events).
+   */
+  private write(p: number, i: ObjIndex, owned: boolean, label: number | string): void {
     let old: number;
     if (p >= 0) {
       old = this.stack[p];
@@ -364,7 +377,7 @@ export class RootSet {
       this.heap.events.emit({
         kind: 'root',
         step: this.heap.step,
-        root: label(),
+        root: typeof label === 'number' ? this.localLabel(label) : `global:${label}`,
         old: this.heap.ref(old),
         value: this.heap.ref(i),
       });

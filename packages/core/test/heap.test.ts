@@ -233,6 +233,29 @@ describe('heap objects, slots and counts', () => {
     expect(() => heap.roots.pushFrame('g', ['x'], 1)).toThrow(/only 0 temporaries/);
   });
 
+  it('releases every local of a popped frame even when a finalizer pops frames of its own', () => {
+    const { heap, Plain } = countingHeap();
+    const order: string[] = [];
+    const Noisy = heap.defineType({
+      name: 'Noisy',
+      finalize: (h, obj) => {
+        order.push(`fin ${h.payload<string>(obj)}`);
+        h.roots.pushFrame('inner', ['t']);
+        h.alloc(Plain, 0);
+        h.roots.popToLocal(0);
+        h.roots.popFrame();
+      },
+    });
+    heap.roots.pushFrame('outer', ['a', 'b']);
+    for (const [k, name] of ['a', 'b'].entries()) {
+      heap.allocWith(Noisy, { payload: name });
+      heap.roots.popToLocal(k);
+    }
+    heap.roots.popFrame();
+    expect(order).toEqual(['fin a', 'fin b']);
+    expect(heap.liveObjects).toBe(0);
+  });
+
   it('emits nothing when nobody listens and everything when somebody does', () => {
     const { heap, Plain } = countingHeap();
     expect(heap.events.mask).toBe(0);

@@ -48,7 +48,8 @@ export function createCopyingCollector(options: CopyingOptions = {}): Collector 
   let scan = 0;
   let free = 0;
   // From-space blocks of copied objects, as (address, bytes) pairs, released after the scan.
-  let vacated: number[] = [];
+  let vacated = new Float64Array(2048);
+  let vacatedLength = 0;
   let semispaceBytes = opts.semispaceBytes;
   let copiedBytes = 0;
   let allocatedSinceFlip = 0;
@@ -67,6 +68,22 @@ export function createCopyingCollector(options: CopyingOptions = {}): Collector 
     toSpace[free++] = i;
   };
 
+  const vacate = (address: number, bytes: number): void => {
+    if (vacatedLength + 2 > vacated.length) {
+      const next = new Float64Array(vacated.length * 2);
+      next.set(vacated);
+      vacated = next;
+    }
+    vacated[vacatedLength++] = address;
+    vacated[vacatedLength++] = bytes;
+  };
+
+  /** Gives the from-space blocks of this collection's copies back to the allocator model. */
+  const releaseVacated = (): void => {
+    for (let k = 0; k < vacatedLength; k += 2) heap.allocator.free(vacated[k], vacated[k + 1]);
+    vacatedLength = 0;
+  };
+
   /** Copies `i` to to-space unless it was copied this collection (its forwarding mark). */
   const copy = (i: ObjIndex): void => {
     if (forwarded.data[i] === epoch) return;
@@ -77,10 +94,10 @@ export function createCopyingCollector(options: CopyingOptions = {}): Collector 
     if (t.flags[i] & F_STATIC) return;
     const aux = t.auxSize.length === 0 ? 0 : t.auxSize[i];
     const bytes = t.size[i] - aux;
-    vacated.push(t.addr[i], bytes);
+    vacate(t.addr[i], bytes);
     heap.moveTo(i, heap.allocator.allocate(bytes));
     if (aux !== 0) {
-      vacated.push(t.auxAddr[i], aux);
+      vacate(t.auxAddr[i], aux);
       t.auxAddr[i] = heap.allocator.allocate(aux);
     }
   };
@@ -92,6 +109,7 @@ export function createCopyingCollector(options: CopyingOptions = {}): Collector 
   const scanToSpace = (work: WorkCounts): void => {
     const t = heap.tables;
     const data = heap.slots.data;
+    const marks = forwarded.data;
     while (scan < free) {
       const o = toSpace[scan++];
       work.objectsVisited++;
@@ -99,7 +117,7 @@ export function createCopyingCollector(options: CopyingOptions = {}): Collector 
         const c = data[p];
         if (c === 0) continue;
         work.refsScanned++;
-        copy(c);
+        if (marks[c] !== epoch) copy(c);
       }
     }
   };
@@ -123,8 +141,7 @@ export function createCopyingCollector(options: CopyingOptions = {}): Collector 
     if (isSemispaceAllocator(heap.allocator)) heap.allocator.flip();
     context.phase('copy');
     copyFromRoots(work);
-    for (let k = 0; k < vacated.length; k += 2) heap.allocator.free(vacated[k], vacated[k + 1]);
-    vacated = [];
+    releaseVacated();
     // Left behind in from-space: nothing reachable points at it. Found before any mutator code runs.
     const garbage: ObjIndex[] = [];
     const flags = heap.tables.flags;
@@ -146,8 +163,7 @@ export function createCopyingCollector(options: CopyingOptions = {}): Collector 
       // Finalizers may have stored garbage in objects already scanned: scan all of to-space again.
       scan = 0;
       copyFromRoots(work);
-      for (let k = 0; k < vacated.length; k += 2) heap.allocator.free(vacated[k], vacated[k + 1]);
-      vacated = [];
+      releaseVacated();
     }
     const dead = garbage.filter(isGarbage);
     const resurrected = garbage.length - dead.length;

@@ -37,40 +37,54 @@ const round = (bytes: number): number => (bytes <= 16 ? 16 : (bytes + 15) & ~15)
 // #region allocator
 /** Creates a {@link SemispaceAllocator}. */
 export function createSemispaceAllocator(options: SemispaceAllocatorOptions = {}): SemispaceAllocator {
-  const bases = [
-    options.base ?? 0x200000000000,
-    (options.base ?? 0x200000000000) + (options.spacing ?? 2 ** 44),
-  ];
-  let current: 0 | 1 = 0;
-  let top = bases[0];
-  let used = 0;
-  let blocks = 0;
-  return {
-    name: 'semispace',
-    get current() {
-      return current;
-    },
-    get top() {
-      return top;
-    },
-    spaceBase: (space) => bases[space],
-    flip() {
-      current = current === 0 ? 1 : 0;
-      top = bases[current];
-    },
-    allocate(bytes) {
-      const address = top;
-      top += round(bytes);
-      used += round(bytes);
-      blocks++;
-      return address;
-    },
-    free(_address, bytes) {
-      used -= round(bytes);
-      blocks--;
-    },
-    blockSize: round,
-    stats: (): AllocatorStats => allocatorStats('semispace', used, 0, { blocks }),
-  };
+  const base = options.base ?? 0x200000000000;
+  return new Semispaces(base, base + (options.spacing ?? 2 ** 44));
+}
+
+class Semispaces implements SemispaceAllocator {
+  readonly name = 'semispace';
+  current: 0 | 1 = 0;
+  top: number;
+  private used = 0;
+  private blocks = 0;
+
+  constructor(
+    private readonly baseA: number,
+    private readonly baseB: number,
+  ) {
+    this.top = baseA;
+  }
+
+  spaceBase(space: 0 | 1): number {
+    return space === 0 ? this.baseA : this.baseB;
+  }
+
+  flip(): void {
+    this.current = this.current === 0 ? 1 : 0;
+    this.top = this.spaceBase(this.current);
+  }
+
+  allocate(bytes: number): number {
+    const address = this.top;
+    const size = round(bytes);
+    this.top += size;
+    this.used += size;
+    this.blocks++;
+    return address;
+  }
+
+  // A semispace is reclaimed whole at the next flip: freeing a block only updates the figures.
+  free(_address: number, bytes: number): void {
+    this.used -= round(bytes);
+    this.blocks--;
+  }
+
+  blockSize(bytes: number): number {
+    return round(bytes);
+  }
+
+  stats(): AllocatorStats {
+    return allocatorStats('semispace', this.used, 0, { blocks: this.blocks });
+  }
 }
 // #endregion allocator

@@ -101,6 +101,7 @@ class GenerationalCollector implements CollectorWithGc {
     if (s.lists.inList(obj)) s.lists.remove(obj);
     s.gcRefs.data[obj] = NOT_COLLECTING;
     if (s.profile.design === 'incremental') s.heapSize--;
+    if (s.profile.youngCount === 'tracking' && s.counts[0] > 0) s.counts[0]--;
   }
 
   doSafepoint(): void {
@@ -141,13 +142,15 @@ class GenerationalCollector implements CollectorWithGc {
     let g = request.generation;
     if (request.kind === 'full') g = 2;
     else if (!(g >= 0 && g <= 2)) g = request.kind === 'increment' ? 1 : 0;
-    this.callback('start', g, 0, 0);
+    // The end-of-run collection is CPython's shutdown collection, which calls no callbacks.
+    const callbacks = request.reason !== 'end';
+    if (callbacks) this.callback('start', g, 0, 0);
     const n =
       s.profile.design === 'incremental'
         ? collectIncremental(s, g, context)
         : collectGeneration(s, g, context);
     s.lastResult = n;
-    this.callback('stop', g, s.lastCollected, s.lastUncollectable);
+    if (callbacks) this.callback('stop', g, s.lastCollected, s.lastUncollectable);
   }
 
   private callback(

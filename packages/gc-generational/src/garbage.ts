@@ -9,6 +9,7 @@ import {
   type ObjIndex,
   type WorkCounts,
 } from '@heaplab/core';
+import { debugCollectable } from './debug-output.js';
 import { DEBUG_SAVEALL } from './gc-api.js';
 import type { ListId } from './gc-lists.js';
 import {
@@ -42,6 +43,7 @@ export function handleUnreachable(s: GcState, old: ListId, work: WorkCounts): Ga
   const cause = context.freeCause;
   context.freeCause = 'cycle';
   try {
+    debugCollectable(s, UNREACHABLE);
     const metrics = context.metrics;
     const hostRuns = metrics.callbacksRun + metrics.finalizersRun;
     let collected = handleWeakrefs(s, old);

@@ -101,6 +101,12 @@ export interface GcApi {
   setGarbageList(list: Ref): void;
   /** Sets (or clears) the runner of `gc.callbacks`. */
   setCallbackInvoker(invoker: GcCallbackInvoker | null): void;
+  /**
+   * Sets where the debug flags' messages go (CPython writes them to stderr): `DEBUG_STATS`
+   * (`gc: collecting generation 2...`, the objects in each generation, `gc: done, ...`) and
+   * `DEBUG_COLLECTABLE` (`gc: collectable <A 0x7f...>`). `null`: nothing is written.
+   */
+  setDebugOutput?(write: ((text: string) => void) | null): void;
 }
 
 /** A collector that offers CPython's `gc` module surface. */

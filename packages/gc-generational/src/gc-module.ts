@@ -191,6 +191,10 @@ export class GcModule implements GcApi {
   setCallbackInvoker(invoker: GcCallbackInvoker | null): void {
     this.s.invoker = invoker;
   }
+
+  setDebugOutput(write: ((text: string) => void) | null): void {
+    this.s.debugWrite = write;
+  }
 }
 
 function setSpaceAll(s: GcState, list: ListId, space: number): void {

@@ -74,6 +74,8 @@ export class GcState {
   debug = 0;
   garbage: Ref = NULL_REF;
   invoker: GcCallbackInvoker | null = null;
+  /** Where debug messages go (`gc.set_debug`), or null. */
+  debugWrite: ((text: string) => void) | null = null;
   /** A collection is due at the next safepoint (3.12+). */
   scheduled = false;
   longLivedPending = 0;
@@ -110,17 +112,39 @@ export class GcState {
     this.enabled = enabled;
   }
 
+  /** Scratch: the objects of a list in order (see {@link GcState.growOrder}). */
+  order: Int32Array = new Int32Array(1024);
+
+  /** Doubles {@link GcState.order}, keeping its contents, and returns it. */
+  growOrder(): Int32Array {
+    const next = new Int32Array(this.order.length * 2);
+    next.set(this.order);
+    this.order = next;
+    return next;
+  }
+
   private typesSeen = 0;
   private dicts = false;
+  private tuples = false;
+
+  private surveyTypes(): void {
+    const types = this.heap.types;
+    if (types.size === this.typesSeen) return;
+    this.typesSeen = types.size;
+    this.dicts = types.all().some((t) => t.untrack === 'full-collection');
+    this.tuples = types.all().some((t) => t.untrack === 'each-collection');
+  }
 
   /** Whether any registered type is untracked at full collections (dicts). */
   hasDictTypes(): boolean {
-    const types = this.heap.types;
-    if (types.size !== this.typesSeen) {
-      this.typesSeen = types.size;
-      this.dicts = types.all().some((t) => t.untrack === 'full-collection');
-    }
+    this.surveyTypes();
     return this.dicts;
+  }
+
+  /** Whether any registered type is untracked at every collection (tuples). */
+  hasTupleTypes(): boolean {
+    this.surveyTypes();
+    return this.tuples;
   }
 
   /** The kind bits of type `typeId`. */

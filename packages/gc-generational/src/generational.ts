@@ -1,4 +1,5 @@
 import type { CollectionContext } from '@heaplab/core';
+import { debugDone, debugStart } from './debug-output.js';
 import { handleUnreachable } from './garbage.js';
 import { type GcState, UNREACHABLE } from './gc-state.js';
 import { deduceUnreachable, untrackDicts } from './unreachable.js';
@@ -28,6 +29,7 @@ export function chooseGeneration(s: GcState): number {
 export function collectGeneration(s: GcState, g: number, context: CollectionContext): number {
   const lists = s.lists;
   const work = context.work;
+  const started = debugStart(s, g);
   if (g + 1 < 3) s.counts[g + 1] += 1;
   for (let i = 0; i <= g; i++) s.counts[i] = 0;
   const young = s.gen(g);
@@ -47,6 +49,7 @@ export function collectGeneration(s: GcState, g: number, context: CollectionCont
   }
   context.phase('weakrefs+finalizers+delete');
   const result = handleUnreachable(s, old, work);
+  debugDone(s, started, result.collected, result.uncollectable);
   if (g === 2) s.heap.clearFreeLists();
   return s.record(g, result.collected, result.uncollectable, context);
 }

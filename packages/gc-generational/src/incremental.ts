@@ -1,4 +1,5 @@
 import { type CollectionContext, F_TRACKED, type ObjIndex } from '@heaplab/core';
+import { debugDone, debugStart } from './debug-output.js';
 import { handleUnreachable } from './garbage.js';
 import type { ListId } from './gc-lists.js';
 import {
@@ -21,11 +22,13 @@ const oldList = (space: number): ListId => GEN_LIST[1 + space];
  * young list, 1 runs one increment (what automatic collections do), 2 collects everything.
  */
 export function collectIncremental(s: GcState, generation: number, context: CollectionContext): number {
-  const before = { collected: 0, uncollectable: 0 };
-  if (generation === 0) collectYoung(s, context, before);
-  else if (generation === 1) collectIncrement(s, context, before);
-  else collectFull(s, context, before);
-  return s.record(generation, before.collected, before.uncollectable, context);
+  const started = debugStart(s, generation);
+  const tally = { collected: 0, uncollectable: 0 };
+  if (generation === 0) collectYoung(s, context, tally);
+  else if (generation === 1) collectIncrement(s, context, tally);
+  else collectFull(s, context, tally);
+  debugDone(s, started, tally.collected, tally.uncollectable);
+  return s.record(generation, tally.collected, tally.uncollectable, context);
 }
 
 interface Tally {

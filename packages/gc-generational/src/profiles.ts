@@ -25,7 +25,7 @@ export interface GcProfile {
   /**
    * What `count[0]` counts: `allocations` — +1 per allocation of a container that does not come
    * from a type free list, −1 per such free, never below 0 (3.11 to 3.13); `tracking` — +1
-   * whenever a container starts being tracked, never decremented (3.14).
+   * whenever a container starts being tracked, −1 whenever one stops, never below 0 (3.14).
    */
   readonly youngCount: 'allocations' | 'tracking';
 }

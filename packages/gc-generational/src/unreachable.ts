@@ -31,15 +31,22 @@ export function deduceUnreachable(
   const slotLen = heap.tables.slotLen;
   const data = heap.slots.data;
   const refs = s.gcRefs.data;
+  const tuples = untrackTuples && s.hasTupleTypes();
   let visited = 0;
   let scanned = 0;
-  // update_refs: gc_refs + 1, so that 0 keeps meaning "not being collected".
+  // update_refs: gc_refs + 1, so that 0 keeps meaning "not being collected". The walk also
+  // records the order, so subtract_refs reads an array instead of chasing links again.
+  let order = s.order;
+  let count = 0;
   for (let o = headNext[base]; o > 0; o = next[o]) {
     refs[o] = rc[o] + 1;
-    visited++;
+    if (count === order.length) order = s.growOrder();
+    order[count++] = o;
   }
+  visited += count;
   // subtract_refs
-  for (let o = headNext[base]; o > 0; o = next[o]) {
+  for (let k = 0; k < count; k++) {
+    const o = order[k];
     const off = slotOff[o];
     const end = off + slotLen[o];
     for (let p = off; p < end; p++) {
@@ -72,7 +79,7 @@ export function deduceUnreachable(
       kept++;
       // Scanning may have appended to base: read the successor only now.
       const following = next[o];
-      if (untrackTuples && s.kind(type[o]) & K_TUPLE && untrackable(s, o)) {
+      if (tuples && s.kind(type[o]) & K_TUPLE && untrackable(s, o)) {
         heap.untrackIndex(o);
         kept--;
       }
@@ -154,7 +161,7 @@ function untrackable(s: GcState, obj: ObjIndex, emptySlotKeeps = true): boolean 
  * how many.
  */
 export function untrackTuples(s: GcState, list: ListId): number {
-  return untrackKind(s, list, K_TUPLE, true);
+  return s.hasTupleTypes() ? untrackKind(s, list, K_TUPLE, true) : 0;
 }
 
 /**

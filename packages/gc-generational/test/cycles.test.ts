@@ -132,6 +132,11 @@ describe('cycle collection (conformance cases at heap level)', () => {
     ]);
     expect(gc.collect(0)).toBe(0);
     expect(gc.getStats()[2]).toMatchObject({ collected: 1 });
+    // The end-of-run collection is CPython's shutdown collection: no callbacks.
+    gc.setCallbackInvoker((phase) => events.push(phase));
+    events.length = 0;
+    heap.finish();
+    expect(events).toEqual([]);
   });
 
   it.each([

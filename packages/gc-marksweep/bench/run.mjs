@@ -2,7 +2,8 @@
 // Mark-sweep benchmarks: a full collection of a 1,000,000-object graph against a bare trace of
 // the same graph (core's Marker, same process), sweeping 1,000,000 garbage objects, and a
 // garbage-heavy allocation loop under the growth trigger against the `none` collector.
-// `pnpm bench --filter=gc-marksweep` (add `--json` for one {"name","value","unit"} object per line).
+// Run: `npx tsup && node --expose-gc bench/run.mjs` in this package, or `pnpm bench` at the root
+// (add `--json` for one {"name","value","unit"} object per line).
 import { createBumpAllocator, createNoneCollector, Heap, Marker } from '@heaplab/core';
 import { createMarkSweepCollector } from '../dist/index.js';
 

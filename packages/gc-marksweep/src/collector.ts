@@ -43,12 +43,21 @@ export interface MarkSweepCollector extends Collector {
  * lazily. Collections run on request ({@link Heap.collect}), when allocation since the last one
  * outgrows the live heap it left ({@link MarkSweepOptions.growth}), and at a heap limit.
  * Reference counts are not kept: {@link Heap.refcount} throws under this collector.
+ *
+ * Phases in reports: `finish-sweep` (lazy garbage left from the last collection), `mark`,
+ * `weakrefs`, `finalize` and `remark` (only when finalizers ran), `sweep` (eager). Figures in
+ * `extra`: `resurrected` (unmarked objects that survived because a finalizer resurrected them or
+ * something reaching them), `pendingSweep` (lazy: garbage left to allocations), `threshold`
+ * (bytes of allocation that trigger the next collection, when the growth trigger is on).
  */
 export function createMarkSweepCollector(options: MarkSweepOptions = {}): MarkSweepCollector {
   const settings = resolveMarkSweepOptions(options);
   let heap: Heap | undefined;
   let marker: Marker | undefined;
-  let allocated = 0;
+  // Bytes allocated since the last collection are read off the heap's metrics, which also count
+  // auxiliary blocks growing (a list's item array), not only new objects.
+  let allocatedAtCollection = 0;
+  const allocatedSince = (h: Heap): number => h.metrics.allocatedBytes - allocatedAtCollection;
   // Infinity * 0 is NaN: with the growth trigger off, the threshold is Infinity whatever is live.
   const thresholdFor = (live: number): number =>
     settings.growth === Number.POSITIVE_INFINITY
@@ -100,13 +109,12 @@ export function createMarkSweepCollector(options: MarkSweepOptions = {}): MarkSw
       heap = target;
       marker = new Marker(target);
     },
-    doAllocate(i) {
+    doAllocate() {
       const h = attached();
-      allocated += h.tables.size[i];
       // Objects that finalizers and callbacks allocate during a collection simply survive it.
       if (h.collecting !== 0) return;
       if (pending.length > 0) sweepPending(h, settings.sweepBudget);
-      if (allocated > threshold) h.collect({ kind: 'full', reason: 'allocation' });
+      if (allocatedSince(h) > threshold) h.collect({ kind: 'full', reason: 'allocation' });
       else if (limitArmed && h.liveBytes > settings.heapLimit)
         h.collect({ kind: 'full', reason: 'heap-limit' });
     },
@@ -127,14 +135,14 @@ export function createMarkSweepCollector(options: MarkSweepOptions = {}): MarkSw
         sweepObjects(h, garbage, 'sweep', context.work);
       }
       const live = h.liveBytes - pendingBytes(h);
-      allocated = 0;
+      allocatedAtCollection = h.metrics.allocatedBytes;
       threshold = thresholdFor(live);
       limitArmed = live <= settings.heapLimit;
       if (Number.isFinite(threshold)) context.note('threshold', threshold);
     },
     state() {
       return {
-        allocatedSinceCollection: allocated,
+        allocatedSinceCollection: heap === undefined ? 0 : allocatedSince(heap),
         threshold,
         pendingSweep: pending.length - cursor,
       };

@@ -1,4 +1,4 @@
-import { HeapError, type HeapOptions } from '@heaplab/core';
+import { HeapError, type HeapOptions, type Metrics } from '@heaplab/core';
 
 /** The mark-sweep collector's name, as reports and the registry show it. */
 export const MARKSWEEP_COLLECTOR_NAME = 'marksweep';
@@ -13,7 +13,8 @@ export type SweepMode = 'eager' | 'lazy';
 /** Options of {@link createMarkSweepCollector}. */
 export interface MarkSweepOptions {
   /**
-   * Heap-growth trigger: collect when the bytes allocated since the last collection exceed this
+   * Heap-growth trigger: collect when the bytes allocated since the last collection (new objects
+   * and auxiliary blocks growing, as {@link Metrics.allocatedBytes} counts them) exceed this
    * fraction of the live heap that collection left (1 = 100 %, the default). `Infinity` turns
    * the trigger off, leaving explicit requests and heap limits.
    */

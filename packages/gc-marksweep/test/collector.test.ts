@@ -118,4 +118,39 @@ describe('weak references and finalizers', () => {
     expect(heap.collect().objectsFreed).toBe(3);
     expect(finalized).toEqual([x, y]);
   });
+
+  it('keeps what finalizers allocate during a collection, and clears weak references they make to garbage', () => {
+    const { heap, types } = markSweepHeap();
+    const made: Ref[] = [];
+    const nested: boolean[] = [];
+    const maker = heap.defineType({
+      name: 'Maker',
+      weakrefable: true,
+      finalize: (h, obj) => {
+        nested.push(h.collect().skipped);
+        h.alloc(types.node);
+        made.push(h.roots.peek());
+        h.roots.popToGlobal('made');
+        h.createWeakref(types.weakref, obj);
+        made.push(h.roots.peek());
+        h.roots.popToGlobal('weak');
+        h.alloc(types.node);
+        made.push(h.roots.peek());
+        h.roots.pop();
+      },
+    });
+    const x = heap.alloc(maker);
+    heap.roots.pop();
+    heap.collect();
+    const [kept, weak, dropped] = made;
+    expect(heap.unraisable).toEqual([]);
+    expect(nested).toEqual([true]);
+    expect(heap.isAlive(x)).toBe(false);
+    expect(heap.isAlive(kept) && heap.isAlive(weak)).toBe(true);
+    expect(heap.weakTarget(weak)).toBe(NULL_REF);
+    // Allocated during the collection, unreachable already: it waits for the next one.
+    expect(heap.isAlive(dropped)).toBe(true);
+    heap.collect();
+    expect(heap.isAlive(dropped)).toBe(false);
+  });
 });

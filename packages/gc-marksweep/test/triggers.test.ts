@@ -41,6 +41,18 @@ describe('triggers', () => {
     expect(reasons.every((r) => r === 'allocation')).toBe(true);
   });
 
+  it('counts auxiliary blocks growing (a list item array) as allocation', () => {
+    const { heap, types, collector, reasons } = markSweepHeap({ minimumBytes: 4096 });
+    const list = heap.allocGrowable(types.list);
+    heap.roots.popToGlobal('list');
+    heap.setAuxSize(list, 8192);
+    expect(collector.state().allocatedSinceCollection).toBeGreaterThan(8192);
+    expect(reasons).toEqual([]);
+    heap.alloc(types.node);
+    expect(reasons).toEqual(['allocation']);
+    expect(collector.state().allocatedSinceCollection).toBe(0);
+  });
+
   it('collects more often the smaller the growth fraction', () => {
     const counts = [0.25, 1, 4].map(
       (growth) => churn({ growth, minimumBytes: 512 }, 5000, 64, 4).reasons.length,

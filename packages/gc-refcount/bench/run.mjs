@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Reference-counting benchmarks: releasing a 1,000,000-long chain and a 1,000,000-wide tree
 // (iteratively, in recursive order), each against allocating the same objects in the same process.
-// `pnpm bench --filter=gc-refcount` (add `--json` for one {"name","value","unit"} object per line).
+// Run: `npx tsup && node --expose-gc bench/run.mjs` in this package, or `pnpm bench` at the root
+// (add `--json` for one {"name","value","unit"} object per line).
 import { createBumpAllocator, Heap } from '@heaplab/core';
 import { createRefcountCollector } from '../dist/index.js';
 

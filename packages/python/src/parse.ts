@@ -741,11 +741,14 @@ class Converter {
     let spec: FPart[] | null = null;
     let selfDoc = '';
     const exprNodes: SyntaxNode[] = [];
+    const all = this.kids(n);
     for (const c of k) {
       if (c.name === 'FormatConversion') conv = this.text(c).slice(1);
       else if (c.name === 'FormatSpec') spec = this.fpartsBetween(c, c.from + 1, c.to, raw);
-      else if (c.name === 'FormatSelfDoc') selfDoc = this.src.slice(n.from + 1, c.to);
-      else exprNodes.push(c);
+      else if (c.name === 'FormatSelfDoc') {
+        const next = all.find((x) => x.from >= c.to);
+        selfDoc = this.src.slice(n.from + 1, next ? next.from : c.to);
+      } else exprNodes.push(c);
     }
     if (exprNodes.length === 0) throw this.error(n.from, "f-string: valid expression required before '}'");
     const expr = this.exprList(exprNodes, exprNodes[0].from, exprNodes[exprNodes.length - 1].to);

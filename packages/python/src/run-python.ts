@@ -1,4 +1,4 @@
-import { type Collector, Heap, NULL_REF } from '@heaplab/core';
+import { type Collector, Heap, HeapLimitError, NULL_REF } from '@heaplab/core';
 import { createBasicRefcountCollector } from './basic-refcount.js';
 import { compileModule } from './compiler/compile.js';
 import type { RunOptions, RunResult, StopInfo } from './options.js';
@@ -73,6 +73,9 @@ export function runPython(source: string, options: RunOptions = {}): RunResult {
   setupExceptions(rt);
   setupBuiltins(rt);
   setupTypes(rt);
+  rt.memoryError = rt.vm.call(rt.builtins.get('MemoryError')!, []);
+  heap.roots.pin(rt.memoryError);
+  heap.roots.pop();
   rt.moduleFactories.set('gc', makeGc);
   rt.moduleFactories.set('weakref', makeWeakref);
   rt.moduleFactories.set('types', makeTypes);
@@ -106,7 +109,7 @@ export function runPython(source: string, options: RunOptions = {}): RunResult {
         exitCode = 1;
         return false;
       }
-      if (e instanceof Error && e.name === 'HeapLimitError') {
+      if (e instanceof HeapLimitError) {
         stopped = { reason: 'heap', message: e.message };
         err(`MemoryError: ${e.message}\n`);
         exitCode = 1;

@@ -1,11 +1,18 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Collector } from '@heaplab/core';
 import { type RunOptions, runPython } from '../src/index.js';
 
-/** The conformance fixtures folder. */
-export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'conformance');
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+/** The fixture sets: the shared conformance cases and heaplab's own cases, same layout. */
+export const FIXTURE_SETS = {
+  conformance: join(HERE, 'fixtures', 'conformance'),
+  own: join(HERE, 'fixtures', 'own'),
+} as const;
+
+/** A fixture set's name. */
+export type FixtureSet = keyof typeof FIXTURE_SETS;
 
 /**
  * The README's normalization: addresses of six or more hex digits become `0xADDR<k>` numbered by
@@ -23,17 +30,17 @@ export function normalize(text: string): string {
 }
 
 /** Case names (without `.py`), sorted. */
-export function caseNames(): string[] {
-  return readdirSync(join(FIXTURES, 'cases'))
+export function caseNames(set: FixtureSet): string[] {
+  return readdirSync(join(FIXTURE_SETS[set], 'cases'))
     .filter((f) => f.endsWith('.py'))
     .map((f) => f.slice(0, -3))
     .sort();
 }
 
 /** Runs a case and returns its merged, normalized stdout and stderr. */
-export function runCase(name: string, options: Partial<RunOptions> = {}): string {
+export function runCase(set: FixtureSet, name: string, options: Partial<RunOptions> = {}): string {
   let out = '';
-  runPython(readFileSync(join(FIXTURES, 'cases', `${name}.py`), 'utf8'), {
+  runPython(readFileSync(join(FIXTURE_SETS[set], 'cases', `${name}.py`), 'utf8'), {
     fileName: `/cases/${name}.py`,
     stdout: (t) => {
       out += t;
@@ -48,22 +55,9 @@ export function runCase(name: string, options: Partial<RunOptions> = {}): string
 }
 
 /** The recorded output of a case for a profile. */
-export function expected(name: string, profile = 'cpython-3.11'): string {
-  return readFileSync(join(FIXTURES, 'expected', profile, `${name}.out`), 'utf8');
+export function expected(set: FixtureSet, name: string, profile = 'cpython-3.11'): string {
+  return readFileSync(join(FIXTURE_SETS[set], 'expected', profile, `${name}.out`), 'utf8');
 }
 
-/** The generational collector's factory, when its package is in the workspace. */
-export async function loadGenerational(): Promise<(() => Collector) | undefined> {
-  const entry = join(
-    dirname(fileURLToPath(import.meta.url)),
-    '..',
-    '..',
-    'gc-generational',
-    'src',
-    'index.ts',
-  );
-  if (!existsSync(entry)) return undefined;
-  const mod = (await import(/* @vite-ignore */ entry)) as Record<string, unknown>;
-  const factory = (mod.default ?? mod.createGenerationalCollector) as (() => Collector) | undefined;
-  return typeof factory === 'function' ? factory : undefined;
-}
+/** The generational collector's factory (profile cpython-3.11). */
+export { createGenerationalCollector } from '@heaplab/gc-generational';

@@ -7,7 +7,14 @@
 export { findWorkload, resolveParams, WorkloadError } from './find-workload.js';
 export { MUTATOR_OP_NAMES, type MutatorOp, type MutatorOpName } from './mutator-op.js';
 export { createRng, type Rng } from './rng.js';
-export { type CollectionMark, type RunProgramOptions, type RunResult, runProgram } from './run-program.js';
+export {
+  type CollectionMark,
+  finishRun,
+  prepareRun,
+  type RunProgramOptions,
+  type RunResult,
+  runProgram,
+} from './run-program.js';
 export { type RunWorkloadOptions, runWorkload } from './run-workload.js';
 export {
   churnWorkload,

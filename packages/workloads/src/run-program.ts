@@ -25,6 +25,8 @@ export interface CollectionMark {
   readonly bytesBefore: number;
   /** Live bytes after. */
   readonly bytesAfter: number;
+  /** The phases, in order, with their deterministic work. */
+  readonly phases: readonly { readonly name: string; readonly work: number }[];
 }
 
 /** What one program run under one collector measured. */
@@ -51,19 +53,16 @@ export interface RunProgramOptions {
   readonly promptness?: boolean;
   /** Check the heap with the oracle every this many safepoints (0: only at collections; default 0). */
   readonly verifyEvery?: number;
+  /** Called with the heap once the run is finished (exporting it, for instance). */
+  readonly onFinish?: (heap: Heap) => void;
 }
 
 /**
- * Runs `body` on `heap` with metrics switched on, then finishes the heap (a last collection and
- * the leak count) and gathers a {@link RunResult}. Give the heap `verify: true` and a
- * `verifyEvery` to have the oracle check it throughout.
+ * Switches on what a measured run needs on `heap`: promptness sampling and, with `verifyEvery`,
+ * an oracle check every that many safepoints. For runs whose heap is made elsewhere (a Python
+ * program's); {@link runProgram} calls it itself.
  */
-export function runProgram(
-  name: string,
-  heap: Heap,
-  body: (stats: Record<string, number>) => void,
-  options: RunProgramOptions = {},
-): RunResult {
+export function prepareRun(heap: Heap, options: RunProgramOptions = {}): void {
   if (options.promptness ?? true) heap.metrics.trackPromptness();
   const every = options.verifyEvery ?? 0;
   if (every > 0) {
@@ -74,10 +73,18 @@ export function runProgram(
       if (++count % every === 0 && heap.collecting === 0) verifyHeap(heap);
     };
   }
-  const stats: Record<string, number> = {};
-  body(stats);
+}
+
+/** Ends a run prepared with {@link prepareRun}: the last collection, the leak count, the result. */
+export function finishRun(
+  name: string,
+  heap: Heap,
+  stats: Record<string, number>,
+  options: RunProgramOptions = {},
+): RunResult {
   const { summary } = heap.finish();
-  if (every > 0) verifyHeap(heap);
+  if ((options.verifyEvery ?? 0) > 0) verifyHeap(heap);
+  options.onFinish?.(heap);
   return {
     workload: name,
     collector: summary.collector,
@@ -94,8 +101,26 @@ export function runProgram(
         ms: r.ms,
         bytesBefore: r.bytesBefore,
         bytesAfter: r.bytesAfter,
+        phases: r.phases.map((p) => ({ name: p.name, work: p.work })),
       })),
     stats,
     unraisable: heap.unraisable.length,
   };
+}
+
+/**
+ * Runs `body` on `heap` with metrics switched on, then finishes the heap (a last collection and
+ * the leak count) and gathers a {@link RunResult}. Give the heap `verify: true` and a
+ * `verifyEvery` to have the oracle check it throughout.
+ */
+export function runProgram(
+  name: string,
+  heap: Heap,
+  body: (stats: Record<string, number>) => void,
+  options: RunProgramOptions = {},
+): RunResult {
+  prepareRun(heap, options);
+  const stats: Record<string, number> = {};
+  body(stats);
+  return finishRun(name, heap, stats, options);
 }

@@ -2,7 +2,7 @@ import { type Collector, createNoneCollector, Heap } from '@heaplab/core';
 import { resolveParams } from './find-workload.js';
 import type { MutatorOp } from './mutator-op.js';
 import { createRng } from './rng.js';
-import { type RunResult, runProgram } from './run-program.js';
+import { type RunProgramOptions, type RunResult, runProgram } from './run-program.js';
 import { defineWorkloadTypes } from './types.js';
 import type { Workload } from './workload.js';
 import { WorkloadMutator } from './workload-mutator.js';
@@ -23,6 +23,8 @@ export interface RunWorkloadOptions {
   readonly promptness?: boolean;
   /** Sees every mutator operation (recording a trace). */
   readonly onOp?: (op: MutatorOp) => void;
+  /** Called with the heap once the run is finished. */
+  readonly onFinish?: RunProgramOptions['onFinish'];
 }
 
 /** Runs a workload on a fresh heap under a collector and measures it. */
@@ -36,5 +38,6 @@ export function runWorkload(workload: Workload, options: RunWorkloadOptions = {}
   return runProgram(workload.name, heap, (stats) => workload.run({ m, heap, types, rng, params, stats }), {
     promptness: options.promptness,
     verifyEvery: verify ? (options.verifyEvery ?? 256) : 0,
+    onFinish: options.onFinish,
   });
 }

@@ -8,6 +8,7 @@ import { FORMATS, formatResults } from '../format/format-results.js';
 import { resultRow } from '../format/result-row.js';
 import { colourAllowed } from '../io.js';
 import { createProgress } from '../progress.js';
+import { perfettoTrace } from '../report/perfetto.js';
 import { renderReport } from '../report/render-report.js';
 import { parseInputs } from '../runs/parse-inputs.js';
 import { normalizeCollectorSpec, resolveCollector } from '../runs/resolve-collector.js';
@@ -36,6 +37,7 @@ Options:
   --param [W.]K=V      set workload parameter K (of workload W, or of every workload having it)
   --format F           table, json, csv or markdown (default table); always on stdout
   --report FILE        also write a self-contained HTML report with charts
+  --perfetto FILE      also write the collection timelines as Chrome trace-event JSON
   --verify             check every run with the reachability oracle throughout
   --jobs N             worker threads (default: the number of CPUs; 1 = no workers)
   -h, --help           show this help
@@ -56,6 +58,7 @@ Examples:
       param: { type: 'string', multiple: true },
       format: { type: 'string', short: 'f' },
       report: { type: 'string' },
+      perfetto: { type: 'string' },
       verify: { type: 'boolean' },
       jobs: { type: 'string', short: 'j' },
     });
@@ -74,7 +77,7 @@ Examples:
     const specs: RunSpec[] = [];
     for (const input of inputs)
       for (const collector of collectors)
-        specs.push({ input, collector, seed, verify: args.values.verify === true });
+        specs.push({ input, collector, seed, verify: args.values.verify === true, cwd: io.cwd });
     const progress = createProgress(io.stderr);
     let results: Awaited<ReturnType<typeof runAll>>;
     try {
@@ -99,6 +102,15 @@ Examples:
         throw new CliError(`cannot write the report to ${report}: ${messageOf(error)}`);
       }
       io.stderr.write(`heaplab: wrote the report to ${report}\n`);
+    }
+    const perfetto = stringOption(args, 'perfetto');
+    if (perfetto !== undefined) {
+      try {
+        writeFileSync(resolve(io.cwd, perfetto), `${JSON.stringify(perfettoTrace(results))}\n`);
+      } catch (error) {
+        throw new CliError(`cannot write the timeline to ${perfetto}: ${messageOf(error)}`);
+      }
+      io.stderr.write(`heaplab: wrote the collection timelines to ${perfetto}\n`);
     }
     return EXIT_OK;
   },

@@ -13,6 +13,8 @@ export interface RunSpec {
   readonly seed: number;
   /** Run the oracle throughout. */
   readonly verify: boolean;
+  /** The working directory file names in messages are relative to. */
+  readonly cwd: string;
 }
 
 /** The name a run's input is shown by. */

@@ -177,15 +177,30 @@ class CodeBuilder {
   }
 
   load(name: string): void {
-    this.nameOp(name, { fast: Op.LOAD_FAST, deref: Op.LOAD_DEREF, global: Op.LOAD_GLOBAL, name: Op.LOAD_NAME });
+    this.nameOp(name, {
+      fast: Op.LOAD_FAST,
+      deref: Op.LOAD_DEREF,
+      global: Op.LOAD_GLOBAL,
+      name: Op.LOAD_NAME,
+    });
   }
 
   store(name: string): void {
-    this.nameOp(name, { fast: Op.STORE_FAST, deref: Op.STORE_DEREF, global: Op.STORE_GLOBAL, name: Op.STORE_NAME });
+    this.nameOp(name, {
+      fast: Op.STORE_FAST,
+      deref: Op.STORE_DEREF,
+      global: Op.STORE_GLOBAL,
+      name: Op.STORE_NAME,
+    });
   }
 
   del(name: string): void {
-    this.nameOp(name, { fast: Op.DELETE_FAST, deref: Op.DELETE_DEREF, global: Op.DELETE_GLOBAL, name: Op.DELETE_NAME });
+    this.nameOp(name, {
+      fast: Op.DELETE_FAST,
+      deref: Op.DELETE_DEREF,
+      global: Op.DELETE_GLOBAL,
+      name: Op.DELETE_NAME,
+    });
   }
 
   // ------------------------------------------------------------ statements
@@ -355,9 +370,8 @@ class CodeBuilder {
     const item = s.items[k];
     this.expr(item.expr);
     this.at(item.expr);
-    // Stack: [exit, enter-result]; the handler runs __exit__ with the exception.
-    this.emit(Op.SETUP_WITH);
-    const handler = this.jump(Op.SETUP_FINALLY);
+    // Stack: [exit, enter-result]; the handler (depth: just `exit`) runs __exit__ with the exception.
+    const handler = this.jump(Op.SETUP_WITH);
     if (item.target) this.assign(item.target);
     else this.emit(Op.POP_TOP);
     this.fblocks.push({ kind: 'with' });
@@ -437,10 +451,7 @@ class CodeBuilder {
         break;
       case 'with':
         this.emit(Op.POP_BLOCK);
-        if (preserveTop) {
-          this.emit(Op.ROT_THREE);
-          this.emit(Op.ROT_THREE);
-        }
+        if (preserveTop) this.emit(Op.ROT_TWO);
         this.emit(Op.LOAD_CONST, this.constIndex({ kind: 'none' }));
         this.emit(Op.WITH_EXIT, 0);
         break;

@@ -21,6 +21,19 @@ export function lookupType(rt: Runtime, t: PyType, name: string): Ref {
   return NULL_REF;
 }
 
+/** A method defined by a program's class along the MRO (not inherited from a builtin), or 0. */
+export function userMethod(rt: Runtime, t: PyType, name: string): Ref {
+  for (const c of t.mro) {
+    if (!c.user || c.module === 'builtins') return NULL_REF;
+    const slot = c.attrSlots.get(name);
+    if (slot !== undefined) {
+      const v = rt.heap.get(c.ref, slot);
+      if (v !== NULL_REF) return v;
+    }
+  }
+  return NULL_REF;
+}
+
 /** An instance attribute stored inline (borrowed), or 0. */
 export function instanceAttr(rt: Runtime, obj: Ref, t: PyType, name: string): Ref {
   const k = t.instanceKeys.get(name);
@@ -240,6 +253,20 @@ function specialAttr(rt: Runtime, obj: Ref, name: string): Ref {
       return rt.push(s === NULL_REF ? rt.None : s);
     }
   }
+  if (kind === 'instance' && rt.isException(obj)) {
+    if (name === '__context__' || name === '__cause__' || name === '__traceback__') return rt.push(rt.None);
+    if (name === '__suppress_context__') return rt.newBool(rt.pl<{ suppress: boolean }>(obj).suppress);
+    if (name === 'value' && rt.typeOf(obj).name === 'StopIteration') {
+      const args = instanceAttr(rt, obj, rt.typeOf(obj), 'args');
+      const items = args ? heap.referents(args) : [];
+      return rt.push(items[0] ?? rt.None);
+    }
+  }
+  if (kind === 'cell' && name === 'cell_contents') {
+    const v = heap.get(obj, 0);
+    if (v === NULL_REF) raise('ValueError', 'Cell is empty');
+    return rt.push(v);
+  }
   if (kind === 'weakref' && name === '__callback__') {
     const cb = heap.get(obj, 0);
     return rt.push(cb === NULL_REF ? rt.None : cb);
@@ -367,7 +394,7 @@ export function deleteAttr(rt: Runtime, obj: Ref, name: string): void {
  */
 export function loadMethod(rt: Runtime, obj: Ref, name: string): void {
   const t = rt.typeOf(obj);
-  if (t.kind !== 'type' && t.kind !== 'module' && t.kind !== 'proxy') {
+  if (t.kind !== 'type' && t.kind !== 'module' && t.kind !== 'proxy' && t.kind !== 'super') {
     const descr = lookupType(rt, t, name);
     if (descr) {
       const kind = rt.kindOf(descr);

@@ -275,6 +275,14 @@ export function setupBuiltins(rt: Runtime): void {
     if (k !== 'iterator' && k !== 'generator' && !rt.lookupSpecial(a[0], '__next__')) {
       raise('TypeError', `'${rt.typeOf(a[0]).name}' object is not an iterator`);
     }
+    if (k === 'generator') {
+      if (rt.vm.resume(a[0], rt.None)) return rt.peek();
+      if (a.length > 1) {
+        rt.pop();
+        return rt.push(a[1]);
+      }
+      return rt.raiseStopIteration();
+    }
     const v = iterNext(rt, a[0]);
     if (v) return v;
     if (a.length > 1) return rt.push(a[1]);

@@ -69,6 +69,8 @@ export class PyType {
   headerOffset = 0;
   /** Python-level base classes. */
   bases: PyType[] = [];
+  /** Whether this type derives from BaseException (computed on first use). */
+  isException: boolean | undefined;
 
   /** Creates a type descriptor. */
   constructor(

@@ -1,7 +1,7 @@
 import { NULL_REF, type Ref } from '@heaplab/core';
 import type { Code } from '../compiler/code.js';
 import { reprString } from '../strings.js';
-import { lookupType } from './attrs.js';
+import { lookupType, userMethod } from './attrs.js';
 import { exceptionRepr, exceptionStr } from './exceptions.js';
 import { type PyType, raise } from './pytype.js';
 import type { FunctionData, Runtime } from './runtime.js';
@@ -138,7 +138,7 @@ export function pyRepr(rt: Runtime, v: Ref, seen: Set<Ref> = new Set()): string 
       break;
   }
   if (t.user) {
-    const f = lookupType(rt, t, '__repr__');
+    const f = userMethod(rt, t, '__repr__');
     if (f) return callText(rt, f, v, '__repr__');
     if (rt.isExceptionType(t)) return exceptionRepr(rt, v);
   }
@@ -184,8 +184,10 @@ export function pyStr(rt: Runtime, v: Ref): string {
   const t = rt.typeOf(v);
   if (t.kind === 'str') return rt.pl<string>(v);
   if (t.user) {
-    const f = lookupType(rt, t, '__str__');
+    const f = userMethod(rt, t, '__str__');
     if (f) return callText(rt, f, v, '__str__');
+    const r = userMethod(rt, t, '__repr__');
+    if (r && !rt.isExceptionType(t)) return callText(rt, r, v, '__repr__');
     if (rt.isExceptionType(t)) return exceptionStr(rt, v);
   }
   if (t.kind === 'proxy') {

@@ -417,6 +417,17 @@ export class Runtime {
     return formatValue(this, v, spec, converted);
   }
 
+  /** Raises StopIteration carrying the pushed return value of a generator (popped). */
+  raiseStopIteration(): never {
+    const value = this.peek();
+    const exc = this.vm.call(this.builtins.get('StopIteration')!, value === this.None ? [] : [value]);
+    this.setInstanceAttr(exc, 'value', value);
+    return this.vm.raiseObject(exc);
+  }
+
+  /** A MemoryError made at startup, raised when the heap is full. */
+  memoryError: Ref = NULL_REF;
+
   /** The object `print(..., file=...)` treats as stderr (`sys.stderr`), or 0. */
   stderrObject: Ref = NULL_REF;
 
@@ -610,8 +621,12 @@ export class Runtime {
 
   /** Whether `t` derives from BaseException. */
   isExceptionType(t: PyType): boolean {
-    const base = this.builtins.get('BaseException');
-    return base !== undefined && t.mro.some((m) => m.ref === base);
+    if (t.isException === undefined) {
+      const base = this.builtins.get('BaseException');
+      if (base === undefined) return false;
+      t.isException = t.mro.some((m) => m.ref === base);
+    }
+    return t.isException;
   }
 
   /** Whether a value is an exception instance. */

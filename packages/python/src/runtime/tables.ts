@@ -30,6 +30,15 @@ export function hashKey(rt: Runtime, v: Ref): unknown {
     case 'dict':
     case 'set':
       return raise('TypeError', `unhashable type: '${rt.typeOf(v).name}'`);
+    case 'weakref': {
+      const cached = rt.pl<{ hash: unknown } | undefined>(v);
+      if (cached) return cached.hash;
+      const target = rt.heap.weakTarget(v);
+      if (target === NULL_REF) return raise('TypeError', 'weak object has gone away');
+      const hash = `w${String(hashKey(rt, target))}`;
+      rt.heap.setPayload(v, { hash });
+      return hash;
+    }
     case 'instance': {
       const t = rt.typeOf(v);
       if (rt.lookupSpecial(v, '__hash__') === rt.None) raise('TypeError', `unhashable type: '${t.name}'`);
@@ -117,7 +126,13 @@ export function dictClear(rt: Runtime, d: Ref): void {
   const data = rt.pl<TableData>(d);
   data.index.clear();
   data.size = 0;
+  // CPython drops the old entries in insertion order (keys and values), after emptying the dict.
+  const old = rt.heap.referents(d);
+  rt.newList(old);
   rt.heap.truncate(d, 0);
+  const holder = rt.peek();
+  for (let k = 0; k < old.length; k++) rt.heap.set(holder, k, NULL_REF);
+  rt.pop();
 }
 
 /** Adds `v` to set `s`. */

@@ -569,8 +569,7 @@ export function setupTypes(rt: Runtime): void {
   method('generator', 'send', (rt, a) => {
     const gen = a[0];
     if (rt.vm.resume(gen, a[1] ?? rt.None)) return rt.peek();
-    rt.pop();
-    return raise('StopIteration', '');
+    return rt.raiseStopIteration();
   });
   method('generator', 'close', (rt, a) => {
     const data = rt.pl<{ frame: unknown }>(a[0]);

@@ -16,6 +16,16 @@ export function bindArguments(
   args: readonly Ref[],
   kw: KwArgs | null,
 ): number {
+  if (
+    kw === null &&
+    args.length === code.argcount &&
+    code.kwonlycount === 0 &&
+    !code.varargs &&
+    !code.varkw
+  ) {
+    for (let k = 0; k < args.length; k++) rt.push(args[k]);
+    return args.length;
+  }
   const heap = rt.heap;
   const data = rt.pl<FunctionData>(fn);
   const nparams = code.argcount + code.kwonlycount + (code.varargs ? 1 : 0) + (code.varkw ? 1 : 0);

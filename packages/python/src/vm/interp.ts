@@ -1,4 +1,4 @@
-import { NULL_REF, type Ref } from '@heaplab/core';
+import { HeapLimitError, NULL_REF, type Ref } from '@heaplab/core';
 import type { Code } from '../compiler/code.js';
 import { BINARY_OPS, COMPARE_OPS, Op } from '../opcodes.js';
 import { deleteAttr, getAttr, loadMethod, setAttr } from '../runtime/attrs.js';
@@ -22,7 +22,7 @@ import {
   setItem,
   unaryOp,
 } from '../runtime/ops.js';
-import { type KwArgs, PyErr, raise, StopRun } from '../runtime/pytype.js';
+import { type KwArgs, PyErr, type PyType, raise, StopRun } from '../runtime/pytype.js';
 import { formatValue, pyRepr, pyStr } from '../runtime/repr.js';
 import {
   FN_CLOSURE,
@@ -310,7 +310,12 @@ export class Interpreter {
     if (e instanceof RangeError && /call stack/.test(e.message)) {
       return new PyErr('RecursionError', 'maximum recursion depth exceeded');
     }
-    if (e instanceof Error && e.name === 'HeapLimitError') return new PyErr('MemoryError', '');
+    if (e instanceof HeapLimitError) {
+      // The heap is full: raise the MemoryError made at startup, as CPython keeps one ready.
+      const exc = this.rt.memoryError;
+      this.rt.heap.roots.pin(exc);
+      return new PyErr('MemoryError', '', exc);
+    }
     throw e;
   }
 
@@ -326,7 +331,7 @@ export class Interpreter {
     }
     let frame = this.current!;
     if (!frame) throw new Error(`no frame for ${err.typeName}: ${err.message}`);
-    if (!(err as { reraise?: boolean }).reraise) this.addTraceback(err.exc, frame);
+    if (!(err as { reraise?: boolean }).reraise) this.tracebackHere(err.exc, frame);
     (err as { reraise?: boolean }).reraise = false;
     for (;;) {
       if (frame.blocks.length) {
@@ -342,7 +347,7 @@ export class Interpreter {
       this.popFrame(frame);
       if (frame.entry) throw err;
       frame = this.current!;
-      this.addTraceback(err.exc, frame);
+      this.tracebackHere(err.exc, frame);
     }
   }
 
@@ -368,6 +373,15 @@ export class Interpreter {
     // Avoid a cycle in the context chain, as CPython does.
     for (let c: Ref = ctx; c; c = excAttr(this.rt, c, '__context__')) if (c === exc) return;
     setExcAttr(this.rt, exc, '__context__', ctx);
+  }
+
+  private tracebackHere(exc: Ref, frame: Frame): void {
+    try {
+      this.addTraceback(exc, frame);
+    } catch (e) {
+      // No room for the traceback object: the exception goes on without this entry.
+      if (!(e instanceof HeapLimitError)) throw e;
+    }
   }
 
   /** Adds the frame's current line to the exception's traceback (a traceback object holding a frame object). */
@@ -968,11 +982,14 @@ export class Interpreter {
               `'${rt.typeOf(mgr).name}' object does not support the context manager protocol`,
             );
           getAttr(rt, mgr, '__exit__');
-          roots.remove(1);
-          getAttr(rt, roots.peek(0) === mgr ? mgr : mgr, '__enter__');
+          rt.push(mgr);
+          roots.remove(2);
+          getAttr(rt, roots.peek(0), '__enter__');
+          rt.dropUnder(1);
+          f.blocks.push(code[pc + 1], roots.temps - 1);
           this.call(roots.peek(0), []);
           rt.dropUnder(1);
-          f.pc = pc + 1;
+          f.pc = pc + 2;
           break;
         }
         case Op.WITH_EXIT: {
@@ -1092,6 +1109,7 @@ export class Interpreter {
         return;
       }
     }
+    if (kind === 'type' && kwnames === null && this.simpleInit(callable, argc)) return;
     if (kind === 'function' || (kind === 'method' && rt.kindOf(heap.get(callable, 0)) === 'function')) {
       const fn = kind === 'function' ? callable : heap.get(callable, 0);
       const args: Ref[] = [];
@@ -1117,9 +1135,9 @@ export class Interpreter {
     const kw = kwnames
       ? { names: kwnames, values: kwnames.map((_, i) => roots.peek(kwnames.length - 1 - i)) }
       : null;
-    if (kind === 'type' && rt.typeOf(callable) && rt.classInit(callable)) {
-      const init = rt.classInit(callable)!;
-      const inst = rt.newInstance(callable);
+    const init = kind === 'type' ? rt.classInit(callable) : NULL_REF;
+    if (init) {
+      const inst = rt.newInstance(callable, args);
       const iargs = [inst, ...args];
       const icode = rt.pl<FunctionData>(init).code as Code;
       const n = bindArguments(rt, init, icode, iargs, kw);
@@ -1130,6 +1148,26 @@ export class Interpreter {
     rt.dropUnder(argc + 1);
   }
 
+  /**
+   * Calls a class whose `__init__` takes exactly the given positional arguments: the instance
+   * and copies of the arguments become the frame's locals; the instance stays for the result.
+   */
+  private simpleInit(cls: Ref, argc: number): boolean {
+    const rt = this.rt;
+    const init = rt.classInit(cls);
+    if (!init) return false;
+    const code = rt.pl<FunctionData>(init).code as Code;
+    if (code.generator || code.argcount !== argc + 1 || code.kwonlycount || code.varargs || code.varkw)
+      return false;
+    if (rt.isExceptionType(rt.pl<PyType>(cls))) return false;
+    const roots = rt.heap.roots;
+    rt.newInstance(cls);
+    roots.push(roots.peek(0));
+    for (let j = 0; j < argc; j++) roots.push(roots.peek(argc + 1));
+    this.enterFrame(code, init, argc + 1, false, argc + 1, true);
+    return true;
+  }
+
   private returnOp(f: Frame): boolean {
     const rt = this.rt;
     const roots = rt.heap.roots;
@@ -1137,16 +1175,16 @@ export class Interpreter {
     if (f.init && v !== rt.None) {
       raise('TypeError', `__init__() should return None, not '${rt.typeOf(v).name}'`);
     }
-    roots.pin(v);
+    // Hold the result across the pop: a counted reference (what C code holds in CPython) where
+    // counts are kept, else a pin (tracing collectors only see roots).
+    const counted = rt.counting;
+    if (counted) rt.heap.incref(v);
+    else roots.pin(v);
     this.popFrame(f);
-    if (f.init) {
-      roots.unpin(v);
-      rt.dropUnder(f.callerDrop);
-    } else {
-      roots.push(v);
-      roots.unpin(v);
-      if (f.callerDrop) rt.dropUnder(f.callerDrop);
-    }
+    if (!f.init) roots.push(v);
+    if (counted) rt.heap.decref(v);
+    else roots.unpin(v);
+    if (f.callerDrop) rt.dropUnder(f.callerDrop);
     return f.entry;
   }
 
