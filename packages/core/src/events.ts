@@ -20,6 +20,16 @@ export interface AllocatedEvent {
   readonly type: string;
   readonly size: number;
   readonly address: number;
+  /** Reference slots it was allocated with (a growable container's capacity). */
+  readonly slots: number;
+  /** Whether it is a growable container. */
+  readonly growable: boolean;
+  /** Whether it is tracked with the cycle collector from birth. */
+  readonly tracked: boolean;
+  /** Whether it was placed at a fixed address, outside the allocator model. */
+  readonly static: boolean;
+  /** Whether it is immortal (pinned, never freed). */
+  readonly immortal: boolean;
 }
 
 /** An object was freed. */
@@ -52,16 +62,45 @@ export interface WriteEvent {
   readonly slot: number;
   readonly old: Ref;
   readonly value: Ref;
+  /** Whether the caller's reference moved in (a temporary popped into the slot) rather than a new one taken. */
+  readonly owned: boolean;
+  /** The operation: a store, an append to a growable container, or an insertion shifting later slots up. */
+  readonly via: 'set' | 'append' | 'insert';
 }
+
+/** How a root changed: see {@link RootEvent}. */
+export type RootAction =
+  /** A local or global was bound to a new reference. */
+  | 'set'
+  /** The top temporary moved into a local or global (no count change for it). */
+  | 'move'
+  /** A temporary was pushed (a new reference). */
+  | 'push'
+  /** The top temporary was popped and released. */
+  | 'pop'
+  /** The temporary `depth` places below the top was removed and released. */
+  | 'remove'
+  /** An object was pinned. */
+  | 'pin'
+  /** One pin of an object was removed and released. */
+  | 'unpin';
 
 /** A root (global, frame local or temporary) was written. */
 export interface RootEvent {
   readonly kind: 'root';
   readonly step: number;
-  /** `global:NAME`, `local:FRAME:NAME` or `temp:FRAME`. */
+  /** `global:NAME`, `local:FRAME:NAME`, `temp:FRAME` or `pin`. */
   readonly root: string;
   readonly old: Ref;
   readonly value: Ref;
+  /** What happened. */
+  readonly action: RootAction;
+  /** The local's slot in the top frame (locals only). */
+  readonly slot?: number;
+  /** The global's name (globals only). */
+  readonly name?: string;
+  /** For `remove`: how many temporaries below the top it was. */
+  readonly depth?: number;
 }
 
 /** A frame was pushed or popped. */
@@ -71,6 +110,10 @@ export interface FrameEvent {
   readonly action: 'push' | 'pop';
   readonly depth: number;
   readonly name: string;
+  /** Names of the frame's locals (pushes only). */
+  readonly locals?: readonly string[];
+  /** Locals that took over the caller's top temporaries (pushes only). */
+  readonly args?: number;
 }
 
 /** A collection started. */
@@ -141,6 +184,39 @@ export interface MovedEvent {
   readonly to: number;
 }
 
+/**
+ * A mutator operation that no other event describes: list shape changes, weak-reference
+ * creation, auxiliary blocks, tracking requests and references held outside slots and roots.
+ * With `allocated`, `write`, `root`, `frame` and explicit `collection-start` events, these make
+ * the stream complete enough to replay the mutator on another heap.
+ */
+export type MutationEvent =
+  | (MutationBase<'remove'> & { readonly at: number })
+  | (MutationBase<'truncate'> & { readonly length: number })
+  | (MutationBase<'permute'> & { readonly order: readonly number[] })
+  | (MutationBase<'weakref'> & {
+      /** The referent. */
+      readonly target: Ref;
+      /** The callback object (0, the null reference, when none). */
+      readonly callback: Ref;
+      /** Whether it is a shareable (basic) weak reference. */
+      readonly share: boolean;
+      /** Its reference slots. */
+      readonly slots: number;
+    })
+  | (MutationBase<'aux'> & { readonly bytes: number })
+  | MutationBase<'track' | 'untrack' | 'incref' | 'decref'>;
+
+/** What every {@link MutationEvent} has. */
+export interface MutationBase<A extends string> {
+  readonly kind: 'mutation';
+  readonly step: number;
+  /** The operation. */
+  readonly action: A;
+  /** The object operated on (for `weakref`, the new weak reference). */
+  readonly obj: Ref;
+}
+
 /** Every event the heap emits, discriminated by `kind`. */
 export type HeapEvent =
   | AllocatedEvent
@@ -156,7 +232,8 @@ export type HeapEvent =
   | CallbackRunEvent
   | FinalizerRunEvent
   | ResurrectedEvent
-  | MovedEvent;
+  | MovedEvent
+  | MutationEvent;
 
 /** The `kind`s of {@link HeapEvent}. */
 export type HeapEventKind = HeapEvent['kind'];
@@ -180,6 +257,7 @@ export const EVENT_BITS: Readonly<Record<HeapEventKind, number>> = {
   'finalizer-run': 2048,
   resurrected: 4096,
   moved: 8192,
+  mutation: 16384,
 };
 
 type Listener = (event: HeapEvent) => void;

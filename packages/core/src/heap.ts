@@ -10,7 +10,7 @@ import {
   type CollectRequest,
 } from './collector.js';
 import { describeObject, HeapError } from './errors.js';
-import { EVENT_BITS, EventStream, type FreeCause } from './events.js';
+import { EVENT_BITS, EventStream, type FreeCause, type MutationEvent, type WriteEvent } from './events.js';
 import { defaultHost, type HeapHost } from './host.js';
 import type { MetricsSummary } from './metrics.js';
 import { Metrics } from './metrics.js';
@@ -87,6 +87,9 @@ export interface AllocOptions {
   readonly refcount?: number;
 }
 
+/** `Omit` applied to each member of a union. */
+export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
 /** Thrown when a heap limit is exceeded even after a full collection. */
 export class HeapLimitError extends HeapError {}
 
@@ -145,6 +148,8 @@ export class Heap {
   liveBytes = 0;
   /** What frees are attributed to while set (a cycle collector sets `'cycle'` while it clears). */
   freeCause: FreeCause = 'refcount';
+  /** Host calls (finalizers, weak-reference callbacks) running now, innermost counted: see {@link guarded}. */
+  hostDepth = 0;
   /** Errors raised by finalizers and callbacks that the host did not handle. */
   readonly unraisable: unknown[] = [];
 
@@ -155,6 +160,7 @@ export class Heap {
   private readonly fields: ObjectField<never>[] = [];
   private readonly release: ReleaseEngine;
   private readonly barrier: boolean;
+  private writeVia: WriteEvent['via'] = 'set';
 
   /** Creates a heap. */
   constructor(options: HeapOptions = {}) {
@@ -219,12 +225,12 @@ export class Heap {
    * temporaries. `size` defaults to the type's base size plus its slot size per slot.
    */
   alloc(type: TypeId, slots = 0, size = 0): Ref {
-    return this.allocate(type, slots, size, false, undefined, undefined);
+    return this.allocate(type, slots, size, false, undefined, undefined, false);
   }
 
   /** Allocates a growable container with room for `capacity` slots and length 0. */
   allocGrowable(type: TypeId, capacity = 0, size = 0): Ref {
-    return this.allocate(type, capacity, size, true, undefined, undefined);
+    return this.allocate(type, capacity, size, true, undefined, undefined, false);
   }
 
   /** Allocates with every option; see {@link AllocOptions}. */
@@ -236,6 +242,7 @@ export class Heap {
       options.growable ?? false,
       options.address,
       options.track,
+      options.immortal ?? false,
     );
     const i = refIndex(ref);
     if (options.payload !== undefined) this.tables.payload[i] = options.payload;
@@ -258,6 +265,7 @@ export class Heap {
     growable: boolean,
     address: number | undefined,
     track: boolean | undefined,
+    immortal: boolean,
   ): Ref {
     const info = this.types.get(typeId);
     const size = requestedSize || info.baseSize + info.slotSize * nslots;
@@ -306,6 +314,11 @@ export class Heap {
         type: info.name,
         size,
         address: addr,
+        slots: nslots,
+        growable,
+        tracked: track ?? info.trackOnAlloc,
+        static: address !== undefined,
+        immortal,
       });
     }
     this.collector.doAllocate?.(i, fromFreeList);
@@ -389,6 +402,7 @@ export class Heap {
     const n = this.tables.slotLen[o];
     this.ensureCapacity(o, n + 1);
     this.tables.slotLen[o] = n + 1;
+    if (this.events.mask !== 0) this.writeVia = 'append';
     this.storeSlot(o, n, v, owned);
   }
 
@@ -413,8 +427,11 @@ export class Heap {
           slot,
           old: this.refOrStale(old),
           value: this.ref(v),
+          owned,
+          via: this.writeVia,
         });
       }
+      this.writeVia = 'set';
     } else if (this.counting) {
       // Nobody listens: count inline, calling out only when a count reaches zero.
       const rc = this.tables.rc;
@@ -460,6 +477,7 @@ export class Heap {
     this.slots.data.copyWithin(off + at + 1, off + at, off + n);
     this.slots.data[off + at] = 0;
     this.tables.slotLen[o] = n + 1;
+    if (this.events.mask !== 0) this.writeVia = 'insert';
     this.writeSlot(o, at, v);
   }
 
@@ -475,6 +493,7 @@ export class Heap {
     data[off + n - 1] = 0;
     this.tables.slotLen[o] = n - 1;
     this.step++;
+    if (this.events.mask & EVENT_BITS.mutation) this.mutated({ action: 'remove', obj, at });
     if (this.barrier) this.collector.doWriteBarrier!(o, at, old, 0);
     if (old !== 0) this.dec(old);
   }
@@ -489,6 +508,7 @@ export class Heap {
     this.slots.data.fill(0, off + length, off + n);
     this.tables.slotLen[o] = length;
     this.step++;
+    if (this.events.mask & EVENT_BITS.mutation) this.mutated({ action: 'truncate', obj, length });
     for (let k = dropped.length - 1; k >= 0; k--) {
       if (this.barrier) this.collector.doWriteBarrier!(o, length + k, dropped[k], 0);
       if (dropped[k] !== 0) this.dec(dropped[k]);
@@ -504,6 +524,7 @@ export class Heap {
     const before = Array.from(this.slots.data.subarray(off, off + n));
     for (let k = 0; k < n; k++) this.slots.data[off + k] = before[order[k]];
     this.step++;
+    if (this.events.mask & EVENT_BITS.mutation) this.mutated({ action: 'permute', obj, order: [...order] });
     if (this.barrier)
       for (let k = 0; k < n; k++) this.collector.doWriteBarrier!(o, k, before[k], before[order[k]]);
   }
@@ -591,12 +612,16 @@ export class Heap {
    * collectors cannot see it: keep the object in a root as well.
    */
   incref(ref: Ref): void {
-    this.inc(this.index(ref));
+    const i = this.index(ref);
+    if (this.events.mask & EVENT_BITS.mutation) this.mutated({ action: 'incref', obj: ref });
+    this.inc(i);
   }
 
   /** Drops a reference taken with {@link incref}. */
   decref(ref: Ref): void {
-    this.dec(this.index(ref));
+    const i = this.index(ref);
+    if (this.events.mask & EVENT_BITS.mutation) this.mutated({ action: 'decref', obj: ref });
+    this.dec(i);
   }
 
   /** The reference count of `obj` (immortal objects read {@link IMMORTAL_REFCOUNT} or more); throws when the collector does not maintain counts. */
@@ -619,12 +644,16 @@ export class Heap {
 
   /** Starts tracking a container with the cycle collector. */
   track(obj: Ref): void {
-    this.trackIndex(this.index(obj));
+    const i = this.index(obj);
+    if (this.events.mask & EVENT_BITS.mutation) this.mutated({ action: 'track', obj });
+    this.trackIndex(i);
   }
 
   /** Stops tracking a container. */
   untrack(obj: Ref): void {
-    this.untrackIndex(this.index(obj));
+    const i = this.index(obj);
+    if (this.events.mask & EVENT_BITS.mutation) this.mutated({ action: 'untrack', obj });
+    this.untrackIndex(i);
   }
 
   /** Whether a container is tracked. */
@@ -695,6 +724,7 @@ export class Heap {
     t.ensureAuxTables();
     const old = t.auxSize[i];
     if (old === bytes) return;
+    if (this.events.mask & EVENT_BITS.mutation) this.mutated({ action: 'aux', obj, bytes });
     if (old !== 0 && bytes !== 0 && this.allocator.blockSize(old) === this.allocator.blockSize(bytes)) {
       t.auxSize[i] = bytes;
       return;
@@ -842,6 +872,14 @@ export class Heap {
   /** Describes an object by index for messages: `list at 0x7f...` (or `freed object #12`). */
   describe(i: ObjIndex): string {
     return describeObject(this, i);
+  }
+
+  /**
+   * Emits a `mutation` event (callers check the mask first). For mutators outside core that
+   * perform an operation by other means, such as {@link createWeakref}.
+   */
+  mutated(event: DistributiveOmit<MutationEvent, 'kind' | 'step'>): void {
+    this.events.emit({ kind: 'mutation', step: this.step, ...event } as MutationEvent);
   }
 
   /** A handle for `i` even if it is dead (events about freed objects). */

@@ -27,11 +27,18 @@ export const defaultHost: HeapHost = {
   },
 };
 
-/** Runs host code, keeping an error it throws from tearing the heap's bookkeeping apart. */
+/**
+ * Runs host code, keeping an error it throws from tearing the heap's bookkeeping apart. While it
+ * runs, `heap.hostDepth` is one more, so event listeners can tell the mutator code that a
+ * finalizer or callback runs from what the heap and collector do themselves.
+ */
 export function guarded(heap: Heap, run: () => void): void {
+  heap.hostDepth++;
   try {
     run();
   } catch (error) {
     heap.unraisable.push(error);
+  } finally {
+    heap.hostDepth--;
   }
 }

@@ -49,8 +49,11 @@ export {
   type HeapEventKind,
   type HeapEventOf,
   type MovedEvent,
+  type MutationBase,
+  type MutationEvent,
   type RefcountEvent,
   type ResurrectedEvent,
+  type RootAction,
   type RootEvent,
   type WeakrefClearedEvent,
   type WriteEvent,
@@ -58,6 +61,7 @@ export {
 export { cycleBoundGarbage, isCyclic, stronglyConnected } from './graph.js';
 export {
   type AllocOptions,
+  type DistributiveOmit,
   type FinishReport,
   Heap,
   HeapLimitError,

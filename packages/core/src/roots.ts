@@ -1,5 +1,5 @@
 import { HeapError } from './errors.js';
-import { EVENT_BITS } from './events.js';
+import { EVENT_BITS, type RootAction } from './events.js';
 import type { Heap } from './heap.js';
 import { NULL_REF, type ObjIndex, type Ref } from './ref.js';
 import { F_GROWABLE } from './tables.js';
@@ -58,7 +58,7 @@ export class RootSet {
     this.frameName.push(name);
     this.frameLocalNames.push(localNames);
     this.heap.step++;
-    this.frameEvent('push', name);
+    this.frameEvent('push', name, localNames, args);
     return this.frameBase.length - 1;
   }
 
@@ -135,6 +135,7 @@ export class RootSet {
     const i = this.heap.index(ref);
     this.reserve(1);
     this.stack[this.top++] = i;
+    if (this.heap.events.mask & EVENT_BITS.root) this.tempEvent('push', 0, i);
     this.heap.inc(i);
     this.rootChanged(0, i);
   }
@@ -164,6 +165,7 @@ export class RootSet {
     const i = this.stack[--this.top];
     this.stack[this.top] = 0;
     this.heap.step++;
+    if (this.heap.events.mask & EVENT_BITS.root) this.tempEvent('pop', i, 0);
     this.changed(i, 0);
   }
 
@@ -180,6 +182,7 @@ export class RootSet {
     this.stack.copyWithin(p, p + 1, this.top);
     this.stack[--this.top] = 0;
     this.heap.step++;
+    if (this.heap.events.mask & EVENT_BITS.root) this.tempEvent('remove', i, 0, n);
     this.changed(i, 0);
   }
 
@@ -280,6 +283,7 @@ export class RootSet {
   pin(ref: Ref): void {
     const i = this.heap.index(ref);
     this.pins.push(i);
+    if (this.heap.events.mask & EVENT_BITS.root) this.tempEvent('pin', 0, i);
     this.heap.inc(i);
     this.rootChanged(0, i);
   }
@@ -290,6 +294,7 @@ export class RootSet {
     const k = this.pins.lastIndexOf(i);
     if (k < 0) throw new HeapError(`[heaplab] ${this.heap.describe(i)} is not pinned`);
     this.pins.splice(k, 1);
+    if (this.heap.events.mask & EVENT_BITS.root) this.tempEvent('unpin', i, 0);
     this.changed(i, 0);
   }
 
@@ -380,6 +385,8 @@ export class RootSet {
         root: typeof label === 'number' ? this.localLabel(label) : `global:${label}`,
         old: this.heap.ref(old),
         value: this.heap.ref(i),
+        action: owned ? 'move' : 'set',
+        ...(typeof label === 'number' ? { slot: label } : { name: label }),
       });
     }
     if (i !== 0 && !owned) this.heap.inc(i);
@@ -396,7 +403,7 @@ export class RootSet {
     this.heap.collector.doRootChange?.(old, value);
   }
 
-  private frameEvent(action: 'push' | 'pop', name: string): void {
+  private frameEvent(action: 'push' | 'pop', name: string, locals?: readonly string[], args?: number): void {
     if (this.heap.events.mask & EVENT_BITS.frame) {
       this.heap.events.emit({
         kind: 'frame',
@@ -404,8 +411,23 @@ export class RootSet {
         action,
         depth: this.frameBase.length - 1,
         name,
+        ...(locals === undefined ? {} : { locals: [...locals], args }),
       });
     }
+  }
+
+  /** Emits a `root` event about a temporary or a pin (callers check the mask first). */
+  private tempEvent(action: RootAction, old: ObjIndex, value: ObjIndex, depth?: number): void {
+    this.heap.events.emit({
+      kind: 'root',
+      step: this.heap.step,
+      root:
+        action === 'pin' || action === 'unpin' ? 'pin' : `temp:${this.frameName[this.frameName.length - 1]}`,
+      old: this.heap.ref(old),
+      value: this.heap.ref(value),
+      action,
+      ...(depth === undefined ? {} : { depth }),
+    });
   }
 
   private reserve(n: number): void {

@@ -77,6 +77,9 @@ export function createWeakref(heap: Heap, type: TypeId, target: Ref, options: We
   else if (basic && proxy) prev = basicRef;
   else prev = basicProxy || basicRef;
   linkAfter(heap, ti, w, prev);
+  if (heap.events.mask & EVENT_BITS.mutation) {
+    heap.mutated({ action: 'weakref', obj: wr, target, callback, share: basic, slots: t.slotLen[w] });
+  }
   return wr;
 }
 

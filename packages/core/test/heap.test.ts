@@ -269,7 +269,7 @@ describe('heap objects, slots and counts', () => {
     off();
     expect(heap.events.mask).toBe(0);
     expect(new Set(kinds)).toEqual(
-      new Set(['allocated', 'write', 'refcount', 'freed', 'collection-start', 'collection-end']),
+      new Set(['allocated', 'write', 'root', 'refcount', 'freed', 'collection-start', 'collection-end']),
     );
   });
 
