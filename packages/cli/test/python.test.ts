@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixture, runCli } from './helpers.js';
 
@@ -86,10 +89,12 @@ describe('Python programs as compare inputs', () => {
     noStack(r.stderr);
   });
 
-  it('recording a Python program is refused clearly', async () => {
-    const r = await runCli(['record', fixture('cycle.py'), '-o', 'x.jsonl']);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/recording Python programs is not supported yet/);
+  it('recording a failing Python program fails with exit 1 and its error', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'heaplab-rec-')), 'x.jsonl');
+    const r = await runCli(['record', fixture('fails.py'), '-o', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/fails.py exited with status 1: KeyError: 'missing'/);
+    noStack(r.stderr);
   });
 });
 

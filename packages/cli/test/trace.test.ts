@@ -14,6 +14,8 @@ const HEADER = JSON.stringify({
   types: [{ name: 'object', container: true, weakrefable: true }],
 });
 
+const V2 = '{"format":"heaplab-trace","version":2,"types":[]}';
+
 const deterministic = (text: string) =>
   (JSON.parse(text) as Record<string, unknown>[]).map(
     ({ workload, totalPauseMs, maxPauseMs, ...rest }) => rest,
@@ -81,9 +83,30 @@ describe('traces', () => {
     ['[1,2]', /bad.jsonl:1: each line of a trace must be a JSON object/],
     ['{"op":"new"}', /bad.jsonl:1: not a heaplab trace: the first line must have "format": "heaplab-trace"/],
     [
-      '{"format":"heaplab-trace","version":2,"types":[]}',
-      /bad.jsonl:1: field "version": this heaplab reads trace version 1, got 2/,
+      '{"format":"heaplab-trace","version":3,"types":[]}',
+      /bad.jsonl:1: field "version": this heaplab reads trace versions 1 and 2, got 3/,
     ],
+    [
+      `${V2}\n{"op":"type","id":0,"spec":{"name":"o","container":"yes"}}`,
+      /bad.jsonl:2: field "spec.container" of spec must be true or false, got "yes"|bad.jsonl:2: field "container" of spec must be true or false/,
+    ],
+    [
+      `${V2}\n{"op":"alloc","id":0,"type":0,"slots":1,"size":16}`,
+      /bad.jsonl:2: field "id" of operation "alloc" must be an object number \(1 or more\), got 0/,
+    ],
+    [
+      `${V2}\n{"op":"finalizer","obj":1,"ops":[{"op":"pop"},{"op":"push"}]}`,
+      /bad.jsonl:2: operation "push" lacks the field "ops\[1\]\.value"/,
+    ],
+    [
+      `${V2}\n{"op":"alloc","id":1,"type":0,"slots":0,"size":16}`,
+      /bad.jsonl:2: operation "alloc": type 0 is not defined by an earlier "type" line/,
+    ],
+    [
+      `${V2}\n{"op":"type","id":0,"spec":{"name":"o"}}\n{"op":"push","value":7}`,
+      /bad.jsonl:3: operation "push": object 7 was never allocated/,
+    ],
+    [`${V2}\n{"op":"return"}`, /bad.jsonl:2: operation "return": return without a frame/],
     [
       '{"format":"heaplab-trace","version":1,"types":[{"name":"x","weakref":"strong"}]}',
       /bad.jsonl:1: field "types\[0\].weakref" must be one of ref, proxy/,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Collector, Heap } from '@heaplab/core';
-import { type Profile, runPython } from '@heaplab/python';
+import { type Profile, type RunResult as PythonRunResult, runPython } from '@heaplab/python';
 import { finishRun, prepareRun, type RunResult } from '@heaplab/workloads';
 import { CliError, EXIT_FAILED, messageOf, usageError } from '../errors.js';
 
@@ -13,6 +13,18 @@ export function readSource(path: string, shown: string): string {
     return readFileSync(path, 'utf8');
   } catch (error) {
     throw usageError(`cannot read ${shown}: ${messageOf(error)}`);
+  }
+}
+
+/** Fails (exit 1) when a program was stopped or exited non-zero, with the last line of its stderr. */
+export function checkProgramResult(shown: string, result: PythonRunResult, stderr: string): void {
+  if (result.stopped) throw new CliError(`${shown} was stopped: ${result.stopped.message}`, EXIT_FAILED);
+  if (result.exitCode !== 0) {
+    const last = stderr.trim().split('\n').at(-1) ?? '';
+    throw new CliError(
+      `${shown} exited with status ${result.exitCode}${last ? `: ${last}` : ''}`,
+      EXIT_FAILED,
+    );
   }
 }
 
@@ -54,13 +66,6 @@ export function measurePython(
       prepareRun(h, { verifyEvery });
     },
   });
-  if (result.stopped) throw new CliError(`${shown} was stopped: ${result.stopped.message}`, EXIT_FAILED);
-  if (result.exitCode !== 0) {
-    const last = stderr.trim().split('\n').at(-1) ?? '';
-    throw new CliError(
-      `${shown} exited with status ${result.exitCode}${last ? `: ${last}` : ''}`,
-      EXIT_FAILED,
-    );
-  }
+  checkProgramResult(shown, result, stderr);
   return finishRun(label, heap ?? result.heap, {}, { verifyEvery, onFinish: options.onFinish });
 }

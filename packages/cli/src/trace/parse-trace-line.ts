@@ -1,12 +1,14 @@
 import { didYouMean, type TypeSpec } from '@heaplab/core';
 import { MUTATOR_OP_NAMES, type MutatorOp, type MutatorOpName } from '@heaplab/workloads';
 import { usageError } from '../errors.js';
+import type { HeapOp } from './heap-op.js';
 import {
   type FieldKind,
   type FieldSpec,
+  HEAP_OP_FIELDS,
   OP_FIELDS,
   TRACE_FORMAT,
-  TRACE_VERSION,
+  TRACE_VERSIONS,
   TYPE_ENUMS,
   TYPE_FIELDS,
 } from './trace-fields.js';
@@ -81,7 +83,23 @@ function checkKind(kind: FieldKind, value: unknown): string | null {
         ? null
         : 'a list of variable names';
     case 'collectKind':
-      return value === 'full' || value === 'minor' ? null : '"full" or "minor"';
+      return value === 'full' || value === 'minor' || value === 'increment'
+        ? null
+        : '"full", "minor" or "increment"';
+    case 'id':
+      return Number.isSafeInteger(value) && (value as number) >= 1 ? null : 'an object number (1 or more)';
+    case 'idOrNull':
+      return value === null || (Number.isSafeInteger(value) && (value as number) >= 1)
+        ? null
+        : 'an object number or null';
+    case 'indices':
+      return Array.isArray(value) && value.every((v) => Number.isSafeInteger(v) && v >= 0)
+        ? null
+        : 'a list of whole numbers';
+    case 'ops':
+      return Array.isArray(value) ? null : 'a list of operations';
+    case 'object':
+      return value !== null && typeof value === 'object' && !Array.isArray(value) ? null : 'an object';
   }
 }
 
@@ -119,6 +137,69 @@ export function parseOp(obj: Record<string, unknown>, at: LineRef): MutatorOp {
   return obj as unknown as MutatorOp;
 }
 
+/** Checks a type's plain-data spec; `where` names it in messages (`types[2]`, `spec`). */
+export function parseTypeSpec(t: unknown, at: LineRef, where: string): TypeSpec {
+  if (t === null || typeof t !== 'object' || Array.isArray(t))
+    throw fail(at, `field "${where}" must be an object`);
+  const type = t as Record<string, unknown>;
+  checkFields(type, TYPE_FIELDS, [...Object.keys(TYPE_ENUMS), 'freeList'], at, where);
+  for (const [name, words] of Object.entries(TYPE_ENUMS)) {
+    if (name in type && !words.includes(type[name] as string)) {
+      throw fail(
+        at,
+        `field "${where}.${name}" must be one of ${words.join(', ')}, got ${describe(type[name])}`,
+      );
+    }
+  }
+  return type as unknown as TypeSpec;
+}
+
+/**
+ * Checks a version-2 line (a heap operation), and the operations nested in a `finalizer` or
+ * `callback` block; `path` prefixes field names in messages (`ops[3].`).
+ */
+export function parseHeapOp(obj: unknown, at: LineRef, path = ''): HeapOp {
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
+    throw fail(at, `${path ? `field "${path.slice(0, -1)}"` : 'the line'} must be a JSON object`);
+  }
+  const line = obj as Record<string, unknown>;
+  const op = line.op;
+  const names = Object.keys(HEAP_OP_FIELDS);
+  if (typeof op !== 'string') throw fail(at, `field "${path}op" must name an operation, got ${describe(op)}`);
+  if (!names.includes(op)) {
+    throw fail(at, `field "${path}op": unknown operation "${op}".${didYouMean(op, names)}`);
+  }
+  const fields = HEAP_OP_FIELDS[op];
+  for (const [name, spec] of Object.entries(fields)) {
+    if (!(name in line)) {
+      if (spec.required) throw fail(at, `operation "${op}" lacks the field "${path}${name}"`);
+      continue;
+    }
+    const expected = checkKind(spec.kind, line[name]);
+    if (expected) {
+      throw fail(
+        at,
+        `field "${path}${name}" of operation "${op}" must be ${expected}, got ${describe(line[name])}`,
+      );
+    }
+  }
+  for (const key of Object.keys(line)) {
+    if (key !== 'op' && !(key in fields)) {
+      throw fail(
+        at,
+        `operation "${op}" has an unknown field "${path}${key}".${didYouMean(key, Object.keys(fields))}`,
+      );
+    }
+  }
+  if (op === 'type') parseTypeSpec(line.spec, at, `${path}spec`);
+  if (op === 'finalizer' || op === 'callback') {
+    (line.ops as unknown[]).forEach((inner, k) => {
+      parseHeapOp(inner, at, `${path}ops[${k}].`);
+    });
+  }
+  return line as unknown as HeapOp;
+}
+
 /** Checks the header line. */
 export function parseHeader(obj: Record<string, unknown>, at: LineRef): TraceHeader {
   if (obj.format !== TRACE_FORMAT) {
@@ -127,27 +208,16 @@ export function parseHeader(obj: Record<string, unknown>, at: LineRef): TraceHea
       `not a heaplab trace: the first line must have "format": "${TRACE_FORMAT}", got ${describe(obj.format)}`,
     );
   }
-  if (obj.version !== TRACE_VERSION) {
+  if (!TRACE_VERSIONS.includes(obj.version as number)) {
     throw fail(
       at,
-      `field "version": this heaplab reads trace version ${TRACE_VERSION}, got ${describe(obj.version)}`,
+      `field "version": this heaplab reads trace versions ${TRACE_VERSIONS.join(' and ')}, got ${describe(obj.version)}`,
     );
   }
   if (!Array.isArray(obj.types))
     throw fail(at, `field "types" must be a list of types, got ${describe(obj.types)}`);
   obj.types.forEach((t: unknown, k: number) => {
-    if (t === null || typeof t !== 'object' || Array.isArray(t))
-      throw fail(at, `field "types[${k}]" must be an object`);
-    const type = t as Record<string, unknown>;
-    checkFields(type, TYPE_FIELDS, [...Object.keys(TYPE_ENUMS), 'freeList'], at, `types[${k}]`);
-    for (const [name, words] of Object.entries(TYPE_ENUMS)) {
-      if (name in type && !words.includes(type[name] as string)) {
-        throw fail(
-          at,
-          `field "types[${k}].${name}" must be one of ${words.join(', ')}, got ${describe(type[name])}`,
-        );
-      }
-    }
+    parseTypeSpec(t, at, `types[${k}]`);
   });
   const known = ['format', 'version', 'source', 'collector', 'seed', 'params', 'types'];
   for (const key of Object.keys(obj)) {

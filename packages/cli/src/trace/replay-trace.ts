@@ -2,8 +2,11 @@ import { relative } from 'node:path';
 import { type Collector, Heap, HeapError, type TypeId } from '@heaplab/core';
 import { type MutatorOp, type RunResult, runProgram, WorkloadMutator } from '@heaplab/workloads';
 import { CliError, EXIT_USAGE, messageOf } from '../errors.js';
-import { type LineRef, parseHeader, parseJsonLine, parseOp } from './parse-trace-line.js';
+import type { HeapOp } from './heap-op.js';
+import { HeapReplayer, ReplayError } from './heap-replayer.js';
+import { type LineRef, parseHeader, parseHeapOp, parseJsonLine, parseOp } from './parse-trace-line.js';
 import { readLinesSync } from './read-lines.js';
+import { HEAP_TRACE_VERSION } from './trace-fields.js';
 
 /** Options of {@link replayTrace}. */
 export interface ReplayOptions {
@@ -32,10 +35,11 @@ export function replayTrace(
   const m = new WorkloadMutator(heap);
   const types = new Map<string, TypeId>();
   let sawHeader = false;
+  let replayer: HeapReplayer | undefined;
   return runProgram(
     label,
     heap,
-    () => {
+    (stats) => {
       readLinesSync(path, (text, line) => {
         if (text.trim() === '') return;
         const at: LineRef = { file, line };
@@ -43,7 +47,12 @@ export function replayTrace(
         if (!sawHeader) {
           const header = parseHeader(obj, at);
           for (const spec of header.types) types.set(spec.name, heap.defineType(spec));
+          if (header.version === HEAP_TRACE_VERSION) replayer = new HeapReplayer(heap);
           sawHeader = true;
+          return;
+        }
+        if (replayer !== undefined) {
+          applyHeapOp(replayer, parseHeapOp(obj, at), at);
           return;
         }
         const op = parseOp(obj, at);
@@ -57,9 +66,21 @@ export function replayTrace(
         }
       });
       if (!sawHeader) throw new CliError(`${file}: empty trace (no header line)`, EXIT_USAGE);
+      if (replayer !== undefined) stats.blocksNotRun = replayer.pendingBlocks;
     },
     { verifyEvery: verify ? 256 : 0, onFinish: options.onFinish },
   );
+}
+
+function applyHeapOp(replayer: HeapReplayer, op: HeapOp, at: LineRef): void {
+  try {
+    replayer.apply(op);
+  } catch (error) {
+    if (!(error instanceof ReplayError || error instanceof HeapError)) throw error;
+    throw new CliError(`${at.file}:${at.line}: operation "${op.op}": ${messageOf(error)}`, EXIT_USAGE, {
+      cause: error,
+    });
+  }
 }
 
 function typeId(types: Map<string, TypeId>, name: string, at: LineRef): TypeId {

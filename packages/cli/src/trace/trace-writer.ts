@@ -1,5 +1,6 @@
 import type { MutatorOp } from '@heaplab/workloads';
 import { BufferedFile } from '../buffered-file.js';
+import type { HeapOp } from './heap-op.js';
 import type { TraceHeader } from './parse-trace-line.js';
 
 /** Writes a trace file line by line. */
@@ -14,8 +15,8 @@ export class TraceWriter {
     this.file.write(`${JSON.stringify(header)}\n`);
   }
 
-  /** Writes one operation. */
-  write(op: MutatorOp): void {
+  /** Writes one operation (a version-1 mutator operation or a version-2 heap operation). */
+  write(op: MutatorOp | HeapOp): void {
     this.ops++;
     this.file.write(`${JSON.stringify(op)}\n`);
   }
