@@ -22,6 +22,8 @@ export class HeapReplayer implements HeapHost {
   private readonly callbacks = new Map<number, HeapOp[]>();
   private failure: unknown;
   private lastId = 0;
+  /** Finalizer and callback blocks given up part way: they needed an object this replay did not have. */
+  abandoned = 0;
 
   /** Replays onto `heap` (it becomes the heap's host). */
   constructor(private readonly heap: Heap) {
@@ -58,11 +60,22 @@ export class HeapReplayer implements HeapHost {
     const ops = id === undefined ? undefined : blocks.get(id);
     if (ops === undefined || id === undefined) return;
     blocks.delete(id);
+    const roots = this.heap.roots;
+    const depth = roots.depth;
+    const temps = roots.temps;
     try {
       for (const op of ops) this.perform(op);
     } catch (error) {
-      // Host errors would land in heap.unraisable: a replay problem must stop the replay instead.
-      this.failure ??= error;
+      if (!(error instanceof ReplayError) || this.failure !== undefined) {
+        // Host errors would land in heap.unraisable: a replay problem must stop the replay instead.
+        this.failure ??= error;
+        return;
+      }
+      // The block needs an object this replay does not have (its collector freed it sooner, or a
+      // finalizer that allocated it never ran here): give the block up and unwind what it pushed.
+      this.abandoned++;
+      while (roots.depth > depth) roots.popFrame();
+      while (roots.temps > temps) roots.pop();
     }
   }
 

@@ -66,7 +66,10 @@ export function replayTrace(
         }
       });
       if (!sawHeader) throw new CliError(`${file}: empty trace (no header line)`, EXIT_USAGE);
-      if (replayer !== undefined) stats.blocksNotRun = replayer.pendingBlocks;
+      if (replayer !== undefined) {
+        stats.blocksNotRun = replayer.pendingBlocks;
+        stats.blocksAbandoned = replayer.abandoned;
+      }
     },
     { verifyEvery: verify ? 256 : 0, onFinish: options.onFinish },
   );
