@@ -419,19 +419,7 @@ export class Heap {
       this.collector.doWriteBarrier!(o, slot, old, v);
     }
     if (this.events.mask !== 0) {
-      if (this.events.mask & EVENT_BITS.write) {
-        this.events.emit({
-          kind: 'write',
-          step: this.step,
-          obj: this.ref(o),
-          slot,
-          old: this.refOrStale(old),
-          value: this.ref(v),
-          owned,
-          via: this.writeVia,
-        });
-      }
-      this.writeVia = 'set';
+      this.emitWrite(o, slot, old, v, owned);
     } else if (this.counting) {
       // Nobody listens: count inline, calling out only when a count reaches zero.
       const rc = this.tables.rc;
@@ -449,7 +437,24 @@ export class Heap {
     if (old !== 0) this.dec(old);
   }
 
-  private reachedZero(i: ObjIndex): void {
+  // Kept out of storeSlot so that the hot path stays small enough to inline.
+  private emitWrite(o: ObjIndex, slot: number, old: ObjIndex, v: ObjIndex, owned: boolean): void {
+    if (this.events.mask & EVENT_BITS.write) {
+      this.events.emit({
+        kind: 'write',
+        step: this.step,
+        obj: this.ref(o),
+        slot,
+        old: this.refOrStale(old),
+        value: this.ref(v),
+        owned,
+        via: this.writeVia,
+      });
+    }
+    this.writeVia = 'set';
+  }
+
+    private reachedZero(i: ObjIndex): void {
     if (this.tables.flags[i] & F_RELEASING) return;
     if (this.collector.doRefcountZero) this.collector.doRefcountZero(i);
     else this.release.release(i);
