@@ -454,7 +454,7 @@ export class Heap {
     this.writeVia = 'set';
   }
 
-    private reachedZero(i: ObjIndex): void {
+  private reachedZero(i: ObjIndex): void {
     if (this.tables.flags[i] & F_RELEASING) return;
     if (this.collector.doRefcountZero) this.collector.doRefcountZero(i);
     else this.release.release(i);
