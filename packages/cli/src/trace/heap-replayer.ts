@@ -39,12 +39,17 @@ export class HeapReplayer implements HeapHost {
   /** Performs one top-level operation (and any blocks it sets off). */
   apply(op: HeapOp): void {
     this.perform(op);
+    this.check();
+    if (op.op !== 'finalizer' && op.op !== 'callback' && op.op !== 'type') this.heap.safepoint();
+  }
+
+  /** Throws the first failure of a block performed since the last check (blocks run inside the heap, which would swallow it). */
+  check(): void {
     if (this.failure !== undefined) {
       const failure = this.failure;
       this.failure = undefined;
       throw failure;
     }
-    if (op.op !== 'finalizer' && op.op !== 'callback' && op.op !== 'type') this.heap.safepoint();
   }
 
   runFinalizer(_heap: Heap, obj: Ref): void {

@@ -71,7 +71,25 @@ export function replayTrace(
         stats.blocksAbandoned = replayer.abandoned;
       }
     },
-    { verifyEvery: verify ? 256 : 0, onFinish: options.onFinish },
+    {
+      verifyEvery: verify ? 256 : 0,
+      onFinish: (h) => {
+        // Blocks run by the end-of-run collection.
+        try {
+          replayer?.check();
+        } catch (error) {
+          if (!(error instanceof ReplayError || error instanceof HeapError)) throw error;
+          throw new CliError(
+            `${file}: a block run by the end-of-run collection: ${messageOf(error)}`,
+            EXIT_USAGE,
+            {
+              cause: error,
+            },
+          );
+        }
+        options.onFinish?.(h);
+      },
+    },
   );
 }
 
