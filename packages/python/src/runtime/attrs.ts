@@ -126,7 +126,7 @@ export function tryGetAttr(rt: Runtime, obj: Ref, name: string): Ref {
   }
   const descr = lookupType(rt, t, name);
   if (descr && rt.kindOf(descr) === 'property') return bind(rt, descr, obj, t.ref);
-  if (t.user) {
+  if (t.user && t.kind === 'instance') {
     const v = instanceAttr(rt, obj, t, name);
     if (v) return rt.push(v);
     if (name === '__dict__' && !t.slotNames) return instanceDict(rt, obj, t);
@@ -330,7 +330,13 @@ export function setAttr(rt: Runtime, obj: Ref, name: string, value: Ref): void {
       raise('AttributeError', `'${t.name}' object attribute '${name}' is read-only`);
     raise('AttributeError', `'${t.name}' object has no attribute '${name}'`);
   }
-  if (t.slotNames && !t.instanceKeys.has(name)) {
+  if ((t.slotNames && !t.instanceKeys.has(name)) || t.kind !== 'instance') {
+    if (t.kind !== 'instance') {
+      raise(
+        'AttributeError',
+        `heaplab does not store attributes on instances of '${t.name}' (a ${t.kind} subclass) yet`,
+      );
+    }
     raise('AttributeError', `'${t.name}' object has no attribute '${name}'`);
   }
   const setattr = lookupType(rt, t, '__setattr__');
@@ -398,7 +404,10 @@ export function loadMethod(rt: Runtime, obj: Ref, name: string): void {
     const descr = lookupType(rt, t, name);
     if (descr) {
       const kind = rt.kindOf(descr);
-      if ((kind === 'function' || kind === 'descriptor') && !(t.user && instanceAttr(rt, obj, t, name))) {
+      if (
+        (kind === 'function' || kind === 'descriptor') &&
+        !(t.user && t.kind === 'instance' && instanceAttr(rt, obj, t, name))
+      ) {
         rt.push(descr);
         rt.push(obj);
         return;

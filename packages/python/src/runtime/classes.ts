@@ -39,8 +39,9 @@ export function createClass(
   options: ClassOptions = {},
 ): PyType {
   const heap = rt.heap;
+  const storage = storageBase(bases);
   for (const b of bases) {
-    if (!b.user && b.kind !== 'object')
+    if (!b.user && b.kind !== 'object' && b !== storage)
       raise('TypeError', `heaplab does not support subclassing '${b.name}' yet`);
   }
   const names = new Set(attrs.map(([n]) => n));
@@ -62,20 +63,33 @@ export function createClass(
   const hasDel =
     names.has('__del__') || bases.some((b) => b.mro.some((m) => m.user && m.attrSlots.has('__del__')));
   const nslots = slotNames ? slotNames.filter((s) => s !== '__weakref__' && s !== '__dict__').length : 0;
+  const storageInfo = storage ? heap.types.get(storage.heapType) : undefined;
   const heapType = heap.defineType({
     name,
     container: true,
-    weakrefable,
+    weakrefable: weakrefable || storage !== undefined,
     finalizer: hasDel,
-    baseSize: noDictLayout ? 32 + 8 * nslots + (weakrefable ? 8 : 0) : 56,
+    baseSize: storageInfo
+      ? storageInfo.baseSize + 16
+      : noDictLayout
+        ? 32 + 8 * nslots + (weakrefable ? 8 : 0)
+        : 56,
     slotSize: 0,
+    releaseOrder: storageInfo?.releaseOrder,
     description: `instances of class ${name}`,
   });
-  const t = new PyType(name, heapType, 'instance', options.module ?? '__main__', true);
+  const t = new PyType(
+    name,
+    heapType,
+    storage ? storage.kind : 'instance',
+    options.module ?? '__main__',
+    true,
+  );
+  if (storage) t.weakrefable = true;
   t.bases = bases.length ? bases : [rt.type('object')];
   t.mro = c3(t, t.bases);
-  t.weakrefable = weakrefable;
-  t.headerOffset = noDictLayout ? 16 : 32;
+  t.weakrefable = weakrefable || storage !== undefined;
+  t.headerOffset = noDictLayout || storage ? 16 : 32;
   const base = t.bases.find((b) => b.user);
   if (base) for (const [k, v] of base.instanceKeys) t.instanceKeys.set(k, v);
   if (noDictLayout) {
@@ -134,10 +148,24 @@ export function buildClass(rt: Runtime, nbases: number): void {
   rt.dropUnder(nbases + 3);
 }
 
+/** The builtin container a class derives from (list, dict or set), if any. */
+function storageBase(bases: PyType[]): PyType | undefined {
+  for (const b of bases) {
+    for (const m of b.mro)
+      if (!m.user && (m.kind === 'list' || m.kind === 'dict' || m.kind === 'set')) return m;
+  }
+  return undefined;
+}
+
 /** Pushes a new, uninitialized instance of class `cls` (exceptions get `args`). */
 export function newInstance(rt: Runtime, cls: Ref, args: readonly Ref[] = []): Ref {
   const t = rt.pl<PyType>(cls);
   const heap = rt.heap;
+  if (t.kind === 'list') return heap.allocGrowable(t.heapType, 0);
+  if (t.kind === 'dict' || t.kind === 'set') {
+    const obj = heap.allocWith(t.heapType, { growable: true, payload: { index: new Map(), size: 0 } });
+    return obj;
+  }
   const obj = heap.allocWith(t.heapType, {
     growable: true,
     payload: rt.isExceptionType(t) ? { suppress: false } : undefined,
@@ -175,6 +203,13 @@ export function callClass(
     const r = rt.vm.call(init, [inst, ...args], kw);
     if (r !== rt.None) raise('TypeError', `__init__() should return None, not '${rt.typeOf(r).name}'`);
     rt.pop();
+  } else if (t.kind !== 'instance') {
+    // A subclass of list, dict or set without its own __init__: fill it as the builtin would.
+    const fill = lookupType(rt, t, '__init__');
+    if (fill) {
+      rt.vm.call(fill, [inst, ...args], kw);
+      rt.pop();
+    }
   } else if (!rt.isExceptionType(t) && (args.length || kw?.names.length)) {
     raise('TypeError', `${t.name}() takes no arguments`);
   }

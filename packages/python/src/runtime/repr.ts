@@ -39,6 +39,10 @@ export function reprFloat(x: number): string {
 export function pyRepr(rt: Runtime, v: Ref, seen: Set<Ref> = new Set()): string {
   const heap = rt.heap;
   const t = rt.typeOf(v);
+  if (t.user && t.kind !== 'instance') {
+    const f = userMethod(rt, t, '__repr__');
+    if (f) return callText(rt, f, v, '__repr__');
+  }
   switch (t.kind) {
     case 'int':
       return String(rt.pl<number | bigint>(v));

@@ -226,6 +226,33 @@ export function setupTypes(rt: Runtime): void {
   method('object', '__hash__', (rt, a) => rt.newInt(rt.id(a[0]) >> 4));
 
   // ---------------------------------------------------------------- list
+  method('list', '__init__', (rt, a) => {
+    rt.heap.truncate(a[0], 0);
+    if (a.length > 1) {
+      for (const v of iterToArray(rt, a[1])) rt.heap.append(a[0], v);
+      rt.pop();
+    }
+    rt.resizeList(a[0]);
+    return rt.pushNone();
+  });
+  method('dict', '__init__', (rt, a, kw) => {
+    if (a.length > 1) rt.dictUpdate(a[0], a[1]);
+    if (kw) {
+      kw.names.forEach((n, i) => {
+        rt.newStr(n);
+        dictSet(rt, a[0], rt.peek(), kw.values[i]);
+        rt.pop();
+      });
+    }
+    return rt.pushNone();
+  });
+  method('set', '__init__', (rt, a) => {
+    if (a.length > 1) {
+      for (const v of iterToArray(rt, a[1])) setAdd(rt, a[0], v);
+      rt.pop();
+    }
+    return rt.pushNone();
+  });
   method('list', 'append', (rt, a) => {
     if (a.length !== 2)
       raise('TypeError', `list.append() takes exactly one argument (${a.length - 1} given)`);
