@@ -23,6 +23,8 @@ export class App {
   private steps = 1;
   private playing: ReturnType<typeof setTimeout> | null = null;
   private busy = false;
+  /** The latest step asked for while busy, shown once the current one is done. */
+  private queued: { step: number; animate: boolean } | null = null;
   private readonly cpython = new CpythonPanel($('cpython-out'), $('cpython-version'));
 
   constructor() {
@@ -40,6 +42,11 @@ export class App {
     this.bind();
     this.setPanes();
     this.status('Ready: press Run, or Step to go one statement at a time.');
+  }
+
+  /** The first statement (1-based) at `line` in the last run, or 0: for automation and tests. */
+  stepOfLine(line: number): number {
+    return (this.panes[0]?.trace?.lines.indexOf(line) ?? -1) + 1;
   }
 
   /** Replaces the program (as if typed): for automation and tests. */
@@ -142,7 +149,18 @@ export class App {
 
   private async runToEnd(): Promise<void> {
     this.stopPlay();
-    if (await this.ensureRun()) await this.goTo(this.steps, false);
+    if (await this.ensureRun()) await this.goTo(this.programEnd(), false);
+  }
+
+  /**
+   * The step just after the program's last statement: the end, unless the runtime runs code of
+   * its own afterwards (exit hooks at interpreter shutdown), which stepping forward then shows.
+   */
+  private programEnd(): number {
+    const lines = this.panes[0]?.trace?.lines ?? [];
+    let last = lines.length - 1;
+    while (last >= 0 && lines[last] === 0) last--;
+    return Math.min(this.steps, last + 2);
   }
 
   private async forward(): Promise<boolean> {
@@ -159,7 +177,11 @@ export class App {
 
   /** Shows every pane before statement `step` (the end when past the last). */
   async goTo(step: number, animate = true): Promise<void> {
-    if (!(await this.ensureRun()) || this.busy) return;
+    if (!(await this.ensureRun())) return;
+    if (this.busy) {
+      this.queued = { step, animate };
+      return;
+    }
     this.busy = true;
     this.step = Math.min(this.steps, Math.max(1, step));
     const phaseMs = animate && !matchMedia('(prefers-reduced-motion: reduce)').matches ? this.phaseMs() : 0;
@@ -169,17 +191,21 @@ export class App {
       const fault = this.panes.map((p) => p.trace?.fault).find(Boolean);
       const stopped = this.panes.map((p) => p.trace?.stopped).find(Boolean);
       const atEnd = this.step >= this.steps;
+      const done = this.step >= this.programEnd();
       this.editor.mark({
         current: first?.line ?? 0,
-        error: fault && atEnd ? fault.line : 0,
+        error: fault && done ? fault.line : 0,
         message: fault ? `${fault.kind}: ${fault.message}` : '',
       });
+      const line = first?.line ? `line ${first.line}` : 'runtime code (exit hooks, library)';
       const where = atEnd
-        ? 'end of program'
-        : `statement ${this.step} of ${this.steps - 1}, line ${first?.line}`;
-      if (fault && atEnd)
+        ? 'end of the run'
+        : this.step === this.programEnd()
+          ? 'end of the program (step on to watch the interpreter shut down)'
+          : `statement ${this.step} of ${this.steps - 1}, ${line}`;
+      if (fault && done)
         this.status(`${fault.kind}: ${fault.message} (line ${fault.line}, column ${fault.column})`, true);
-      else if (stopped && atEnd) this.status(`The program was stopped: ${stopped}.`, true);
+      else if (stopped && done) this.status(`The program was stopped: ${stopped}.`, true);
       else this.status(`${where} · engine: ${this.panes[0]?.trace?.engine ?? '-'}`);
       $('timeline').innerHTML = renderTimeline(
         this.panes
@@ -193,6 +219,9 @@ export class App {
       this.status(msg, true);
     } finally {
       this.busy = false;
+      const next = this.queued;
+      this.queued = null;
+      if (next) void this.goTo(next.step, next.animate);
     }
   }
 

@@ -58,6 +58,10 @@ export interface Engine {
   run(source: string, options: EngineOptions): EngineResult;
   /** A short text for an object (an int's value, a class name), when the engine knows one. */
   label?(heap: Heap, i: ObjIndex): string | undefined;
+  /** Objects of the runtime rather than the program (keys): drawn only where the program refers to them. */
+  hidden?(heap: Heap): ReadonlySet<number> | undefined;
+  /** Runtime machinery (modules, classes, functions): drawn, but what it refers to is not followed. */
+  opaque?(heap: Heap, i: ObjIndex): boolean;
   /** The name of slot `slot` of an object (an attribute name), when the engine knows one. */
   slotName?(heap: Heap, i: ObjIndex, slot: number): string | undefined;
 }

@@ -36,6 +36,8 @@ export interface ObjectView {
   readonly label?: string;
   /** Generation, when the collector has generations. */
   readonly generation?: number;
+  /** Runtime machinery (a class, a module, a function): drawn, but its own references are not followed. */
+  readonly opaque?: boolean;
   /** Reachable from a root along strong references (false: garbage not yet reclaimed). */
   readonly reachable: boolean;
   /** Outgoing references. */

@@ -15,7 +15,7 @@ interface Hooks {
    */
   readonly atStop?: (heap: Heap, out: { stdout: string; stderr: string }) => void;
   /** Before each statement. */
-  readonly onStep?: (heap: Heap, step: number, line: number) => void;
+  readonly onStep?: (heap: Heap, step: number, line: number, out: { stdout: string; stderr: string }) => void;
   /** Every heap event, with the statement it happened in (0: before the first). */
   readonly onEvent?: (event: HeapEvent, step: number) => void;
   /** The event kinds `onEvent` wants (listening to every kind would build an event per refcount change). */
@@ -58,7 +58,7 @@ function execute(engine: Engine, run: RunRequest, hooks: Hooks): Run {
         }
         step++;
         lines.push(line);
-        hooks.onStep?.(heap, step, line);
+        hooks.onStep?.(heap, step, line, out);
         if (step === hooks.stop) {
           stopHeap = heap;
           hooks.atStop?.(heap, out);
@@ -117,32 +117,51 @@ export function traceRun(engine: Engine, run: RunRequest): Trace {
 }
 
 /**
- * The heap before statement `step` runs (1-based), or at the end of the program when `step` is
- * past the last statement. Re-executes from the start: runs are deterministic, so stepping back
- * is running again to an earlier step.
+ * The heap before each statement from `from` to `to` (1-based; `statements + 1` is the end of the
+ * program), from one run. Re-executes from the start: runs are deterministic, so stepping back is
+ * running again to an earlier step, and one run serves a window of steps around the one asked.
  */
-export function snapshotAt(engine: Engine, run: RunRequest, step: number): Snapshot {
-  const events: HeapEvent[] = [];
-  let captured: Snapshot | null = null;
-  let line = 0;
-  const capture = (heap: Heap | null, out: { stdout: string; stderr: string }, at: number): Snapshot =>
-    captureSnapshot(engine, heap, { step: at, line, stdout: out.stdout, stderr: out.stderr, events });
+export function snapshotWindow(
+  engine: Engine,
+  run: RunRequest,
+  from: number,
+  to: number,
+): Map<number, Snapshot> {
+  const events = new Map<number, HeapEvent[]>();
+  const snaps = new Map<number, Snapshot>();
   const r = execute(engine, run, {
-    stop: step,
+    stop: to,
     kinds: ['collection-phase', 'freed'],
-    onStep: (_heap, _at, l) => {
-      line = l;
+    onStep: (heap, at, line, out) => {
+      if (at < from) return;
+      const ctx = {
+        step: at,
+        line,
+        stdout: out.stdout,
+        stderr: out.stderr,
+        events: events.get(at - 1) ?? [],
+      };
+      snaps.set(at, captureSnapshot(engine, heap, ctx));
     },
     onEvent: (event, at) => {
-      if (at === step - 1) events.push(event);
-    },
-    atStop: (heap, out) => {
-      captured = capture(heap, out, step);
+      if (at < from - 1) return;
+      const list = events.get(at) ?? [];
+      list.push(event);
+      events.set(at, list);
     },
   });
-  if (captured) return captured;
-  line = 0;
-  return capture(r.result.heap, r, r.lines.length + 1);
+  if (!r.stopped) {
+    const end = r.lines.length + 1;
+    const ctx = { step: end, line: 0, stdout: r.stdout, stderr: r.stderr, events: events.get(end - 1) ?? [] };
+    snaps.set(end, captureSnapshot(engine, r.result.heap, ctx));
+  }
+  return snaps;
+}
+
+/** The heap before statement `step` (or at the end of the program when `step` is past the last). */
+export function snapshotAt(engine: Engine, run: RunRequest, step: number): Snapshot {
+  const snaps = snapshotWindow(engine, run, step, step);
+  return snaps.get(step) ?? [...snaps.values()].at(-1)!;
 }
 
 /** Why the object `key` is alive before statement `step` (a retainer path), or when it was freed. */

@@ -63,6 +63,48 @@ function generations(heap: Heap): Map<ObjIndex, number> | null {
   return out;
 }
 
+/**
+ * The objects a view shows: what the program's variables reach, and garbage (unreachable objects
+ * not yet reclaimed), but not the runtime's own objects (immortal singletons, objects the engine
+ * marks as its own, and what only they reach) except one hop from something shown.
+ */
+function selectShown(engine: Engine, heap: Heap, vars: readonly VariableView[]): Set<ObjIndex> {
+  const t = heap.tables;
+  const data = heap.slots.data;
+  const hidden = engine.hidden?.(heap);
+  const own = (i: ObjIndex): boolean => (t.flags[i] & F_IMMORTAL) === 0 && !hidden?.has(heap.ref(i));
+  const opaque = (i: ObjIndex): boolean => engine.opaque?.(heap, i) ?? false;
+  const user = new Uint8Array(heap.indexBound);
+  const queue: ObjIndex[] = [];
+  for (const v of vars) {
+    if (v.to !== 0 && heap.isAlive(v.to as Ref) && !user[refIndex(v.to as Ref)]) {
+      user[refIndex(v.to as Ref)] = 1;
+      queue.push(refIndex(v.to as Ref));
+    }
+  }
+  for (let h = 0; h < queue.length; h++) {
+    const o = queue[h];
+    if (opaque(o)) continue;
+    for (let k = 0, off = t.slotOff[o]; k < t.slotLen[o]; k++) {
+      const c = data[off + k];
+      if (c !== 0 && !user[c] && own(c)) {
+        user[c] = 1;
+        queue.push(c);
+      }
+    }
+  }
+  const all = reachableMarks(heap);
+  const shown = new Set<ObjIndex>();
+  heap.forEachLive((i) => {
+    if (user[i] || (own(i) && !all[i])) shown.add(i);
+  });
+  for (const i of [...shown]) {
+    if (opaque(i)) continue;
+    for (let k = 0, off = t.slotOff[i]; k < t.slotLen[i]; k++) if (data[off + k]) shown.add(data[off + k]);
+  }
+  return shown;
+}
+
 /** Captures what the page shows of `heap` (empty when the program never got a heap). */
 export function captureSnapshot(engine: Engine, heap: Heap | null, ctx: SnapshotContext): Snapshot {
   const base = { step: ctx.step, line: ctx.line, stdout: ctx.stdout, stderr: ctx.stderr };
@@ -84,30 +126,16 @@ export function captureSnapshot(engine: Engine, heap: Heap | null, ctx: Snapshot
   const globals: VariableView[] = heap.roots.globals().map((g) => ({ name: g.name, to: g.ref }));
   const frames = heap.roots
     .frames()
-    .map((f, d) => ({
+    .map((f) => ({
       name: f.name,
       vars: [
         ...f.locals.map((l) => ({ name: l.name, to: l.ref })),
         ...f.temps.map((ref) => ({ name: 'tmp', to: ref })),
       ],
-      d,
     }))
-    .filter((f) => f.d > 0 || f.vars.length > 0)
-    .map(({ name, vars }) => ({ name, vars }));
-  // Immortal runtime objects are shown only where something the program made refers to them.
-  const shown = new Set<ObjIndex>();
-  heap.forEachLive((i) => {
-    if ((t.flags[i] & F_IMMORTAL) === 0) shown.add(i);
-  });
-  const mention = (ref: number): void => {
-    if (ref !== 0 && heap.isAlive(ref as Ref)) shown.add(refIndex(ref as Ref));
-  };
-  for (const g of globals) mention(g.to);
-  for (const f of frames) for (const v of f.vars) mention(v.to);
-  for (const i of [...shown]) {
-    const off = t.slotOff[i];
-    for (let k = 0; k < t.slotLen[i]; k++) if (heap.slots.data[off + k]) shown.add(heap.slots.data[off + k]);
-  }
+    .filter((f) => f.vars.length > 0);
+  const shown = selectShown(engine, heap, [...globals, ...frames.flatMap((f) => f.vars)]);
+  const marks = reachableMarks(heap);
   const gens = generations(heap);
   const generationOf = (i: ObjIndex): number | undefined => gens?.get(i);
   const summary = new Map<string, { type: string; generation?: number; count: number; bytes: number }>();
@@ -122,7 +150,6 @@ export function captureSnapshot(engine: Engine, heap: Heap | null, ctx: Snapshot
   }
   let objects: ObjectView[] | null = null;
   if (shown.size <= DIAGRAM_LIMIT) {
-    const marks = reachableMarks(heap);
     objects = [...shown]
       .sort((a, b) => a - b)
       .map((i) => objectView(engine, heap, i, marks[i] === 1, key, generationOf(i)));
@@ -173,6 +200,7 @@ function objectView(
     refcount: heap.counting ? (immortal ? -1 : t.rc[i]) : null,
     size: t.size[i],
     label: engine.label?.(heap, i),
+    opaque: engine.opaque?.(heap, i) || undefined,
     generation,
     reachable,
     edges,

@@ -77,12 +77,14 @@ export function renderDiagram(
       `<path class="edge" marker-end="url(#ah)" d="${edgePath(BOX.pad + BOX.rootW, y1, to.x, to.y + bh / 2)}"/>`,
     );
   }
+  // In a crowded diagram, references to runtime machinery (every instance's class) are left out.
+  const machinery = new Set(compact ? objects.filter((o) => o.opaque).map((o) => o.key) : []);
   for (const o of objects) {
     const from = at.get(o.key);
     if (!from) continue;
     for (const e of o.edges) {
       const to = at.get(e.to);
-      if (!to) continue;
+      if (!to || machinery.has(e.to)) continue;
       const cls = `edge${e.weak ? ' weak' : ''}${gone.has(o.key) ? ' leaving' : ''}`;
       const d = edgePath(from.x + BOX.w, from.y + bh / 2, to.x, to.y + bh / 2, bh);
       parts.push(

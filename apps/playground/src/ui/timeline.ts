@@ -23,7 +23,9 @@ export function renderTimeline(series: readonly TimelineSeries[], step: number):
   const n = Math.max(2, ...series.map((s) => s.trace.bytes.length));
   const maxBytes = Math.max(1, ...series.flatMap((s) => s.trace.bytes));
   const x = (i: number): number => M.l + ((W - M.l - M.r) * i) / (n - 1);
-  const y = (b: number): number => H - M.b - ((H - M.t - M.b) * b) / maxBytes;
+  // Clamped: a bad figure must not send a point millions of pixels off the chart.
+  const y = (b: number): number =>
+    H - M.b - ((H - M.t - M.b) * Math.min(maxBytes, Math.max(0, b))) / maxBytes;
   const parts: string[] = [
     `<svg class="timeline-chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="heap bytes per statement for each collector">`,
     `<line class="axis" x1="${M.l}" y1="${H - M.b}" x2="${W - M.r}" y2="${H - M.b}"/>`,
