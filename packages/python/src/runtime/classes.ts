@@ -44,6 +44,10 @@ export function createClass(
     if (!b.user && b.kind !== 'object' && b !== storage)
       raise('TypeError', `heaplab does not support subclassing '${b.name}' yet`);
   }
+  // A class that defines __eq__ but not __hash__ is unhashable, as in Python 3.
+  if (attrs.some(([n]) => n === '__eq__') && !attrs.some(([n]) => n === '__hash__')) {
+    attrs = [...attrs, ['__hash__', rt.None]];
+  }
   const names = new Set(attrs.map(([n]) => n));
   const slotsAttr = attrs.find(([n]) => n === '__slots__');
   let slotNames: string[] | null = null;
