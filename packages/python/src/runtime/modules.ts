@@ -57,7 +57,7 @@ export function makeSys(
     const t = rt.typeOf(a[0]);
     let size = rt.heap.sizeOf(a[0]);
     if (t.user && !t.slotNames) size = 56;
-    if (t.kind === 'list') size = 56 + 8 * rt.heap.length(a[0]);
+    if (t.kind === 'list') size = 56 + 8 * rt.listAllocated(a[0]);
     return rt.newInt(size);
   });
   defFunction(rt, m, 'intern', (rt, a) => rt.push(rt.intern(rt.strValue(a[0], 'intern() argument'))));
