@@ -140,6 +140,15 @@ describe('collectors and engines', () => {
     }
   });
 
+  it('keeps heap bytes sane through a whole run, shutdown included', () => {
+    const source = readFileSync(new URL('../src/examples/many_objects.py', import.meta.url), 'utf8');
+    for (const collector of ['refcount', 'marksweep', 'generational']) {
+      const trace = traceRun(python, request(collector, source));
+      expect(Math.min(...trace.bytes)).toBeGreaterThan(0);
+      expect(Math.max(...trace.bytes)).toBe(trace.peakBytes);
+    }
+  });
+
   it('reports a bad workload parameter at its line', () => {
     const source = '#!workload rings\nrings = 3\nnosuch = 2\n';
     const trace = traceRun(engineFor(source), request('refcount', source));
