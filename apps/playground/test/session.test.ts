@@ -99,6 +99,11 @@ describe('session on the seed example', () => {
     expect(why.text[0]).toBe("held by global 'x'");
     expect(why.text.slice(1).map((t) => t.split(' at ')[0])).toEqual(['list', '[0] → A', '.child → A']);
     expect(why.text.at(-1)).toMatch(/ at 0x[0-9a-f]+$/);
+    const list = snap.objects!.find((o) => o.type === 'list')!;
+    expect(explainAt(python, run, 5, list.key).text).toEqual([
+      "held by global 'x'",
+      expect.stringMatching(/^list at 0x[0-9a-f]+$/),
+    ]);
     const gone = explainAt(python, run, 7, child.key);
     expect(gone.status).toBe('freed');
     expect(gone.text[0]).toMatch(/freed during statement 6 \(line 6\)/);
