@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../src/index.js';
-import { fixture, runCli, spawnBin } from './helpers.js';
+import { BIN, fixture, runCli, spawnBin } from './helpers.js';
 
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at |node:internal|\.ts:\d+/);
 
@@ -43,6 +44,33 @@ describe('bad usage and bad input', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^heaplab: error: unknown collector/);
     noStack(r.stderr);
+  });
+});
+
+describe('failures', () => {
+  it('--verify catches a collector that frees reachable objects: exit 1, no stack', async () => {
+    const r = await runCli([
+      'compare',
+      'growth',
+      '--collectors',
+      fixture('reckless-collector.mjs'),
+      '--verify',
+      '--jobs',
+      '1',
+      '--param',
+      'items=50',
+    ]);
+    // growth never collects by itself; the end-of-run collection frees the live list.
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^heaplab: failed: verification failed for growth under reckless: /);
+    expect(r.stdout).toBe('');
+    noStack(r.stderr);
+  });
+
+  it('a reader that stops early is not an error', () => {
+    const r = spawnSync('sh', ['-c', `node ${BIN} workloads | head -1`], { encoding: 'utf8' });
+    expect(r.stdout).toMatch(/^seed /);
+    expect(r.stderr).toBe('');
   });
 });
 

@@ -151,4 +151,34 @@ describe('heaplab compare in worker threads (built bin)', () => {
         ...DEFAULT_COMPARE_SET,
       ]);
   });
+
+  it('worker threads load a collector module given by a relative path', () => {
+    const r = spawnBin(
+      [
+        'compare',
+        'rings',
+        'churn',
+        '--param',
+        'rings=100',
+        '--param',
+        'calls=100',
+        '--collectors',
+        'test/fixtures/counting-collector.mjs,none',
+        '--jobs',
+        '2',
+        '--format',
+        'json',
+      ],
+      {},
+      new URL('..', import.meta.url).pathname,
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).map((row: { collector: string }) => row.collector)).toEqual([
+      'counting',
+      'none',
+      'counting',
+      'none',
+    ]);
+  });
 });

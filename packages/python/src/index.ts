@@ -5,6 +5,19 @@
  *
  * @packageDocumentation
  */
+export type {
+  Arg,
+  Comprehension,
+  Constant,
+  Expr,
+  ExprOf,
+  FPart,
+  Handler,
+  Param,
+  Pos,
+  Stmt,
+  StmtOf,
+} from './ast.js';
 export { BASIC_REFCOUNT_NAME, createBasicRefcountCollector } from './basic-refcount.js';
 export type { Profile, RunOptions, RunResult, StatementInfo, StopInfo } from './options.js';
 export { PySyntaxError, parsePython } from './parse.js';

@@ -45,8 +45,9 @@ export function runPython(source: string, options: RunOptions = {}): RunResult {
   try {
     code = compileModule(parsePython(source), fileName, new LineMap(source));
   } catch (e) {
-    if (e instanceof PySyntaxError) {
-      err(formatSyntaxError(e, fileName, source));
+    const syntax = e instanceof RangeError ? new PySyntaxError('too many nested parentheses', 1, 1) : e;
+    if (syntax instanceof PySyntaxError) {
+      err(formatSyntaxError(syntax, fileName, source));
       return { exitCode: 1, heap };
     }
     throw e;

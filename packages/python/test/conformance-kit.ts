@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type RunOptions, runPython } from '../src/index.js';
@@ -57,6 +57,11 @@ export function runCase(set: FixtureSet, name: string, options: Partial<RunOptio
 /** The recorded output of a case for a profile. */
 export function expected(set: FixtureSet, name: string, profile = 'cpython-3.11'): string {
   return readFileSync(join(FIXTURE_SETS[set], 'expected', profile, `${name}.out`), 'utf8');
+}
+
+/** Whether a case has a recording for a profile. */
+export function hasExpected(set: FixtureSet, name: string, profile: string): boolean {
+  return existsSync(join(FIXTURE_SETS[set], 'expected', profile, `${name}.out`));
 }
 
 /** The generational collector's factory (profile cpython-3.11). */

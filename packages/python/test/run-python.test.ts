@@ -56,6 +56,17 @@ describe('runPython', () => {
     expect(lines).toEqual([1, 2, 3, 3, 4]);
   });
 
+  it('is deterministic, so a stepper can re-execute up to a step', () => {
+    const src = 'class A: pass\nxs = [A() for _ in range(50)]\nprint(hex(id(xs[7])), len(xs))\n';
+    const a = run(src);
+    const b = run(src);
+    expect(a.out).toBe(b.out);
+    expect(a.heap.step).toBe(b.heap.step);
+    const seen: number[] = [];
+    run(src, { maxSteps: 2, onStatement: ({ step }) => seen.push(step) });
+    expect(seen).toEqual([1, 2]);
+  });
+
   it('stops a runaway loop at the step limit with a clear message', () => {
     const r = run('while True:\n    pass\n', { maxSteps: 1000 });
     expect(r.exitCode).toBe(1);

@@ -59,8 +59,11 @@ export function lineChart(title: string, xLabel: string, series: readonly ChartS
   const maxX = Math.max(1, ...series.flatMap((s) => s.points.map((p) => p[0])));
   const maxY = Math.max(1, ...series.flatMap((s) => s.points.map((p) => p[1])));
   const { sx, sy } = scaler(maxX, maxY);
+  // Dashes tell overlapping lines apart (two collectors often share a curve).
+  const dashes = ['', '7 4', '2 3', '10 3 2 3'];
   const body = series
-    .map((s) => {
+    .map((s, k) => {
+      const dash = dashes[k % dashes.length] ? ` stroke-dasharray="${dashes[k % dashes.length]}"` : '';
       const path = s.points.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ');
       const marks = (s.markers ?? [])
         .map(
@@ -68,7 +71,7 @@ export function lineChart(title: string, xLabel: string, series: readonly ChartS
             `<circle cx="${sx(x).toFixed(1)}" cy="${sy(valueAt(s.points, x)).toFixed(1)}" r="2.5" fill="${s.colour}" class="mark"/>`,
         )
         .join('');
-      return `<polyline points="${path}" fill="none" stroke="${s.colour}" stroke-width="1.5"><title>${esc(s.label)}</title></polyline>${marks}`;
+      return `<polyline points="${path}" fill="none" stroke="${s.colour}" stroke-width="1.5"${dash}><title>${esc(s.label)}</title></polyline>${marks}`;
     })
     .join('');
   return frame(title, maxX, maxY, xLabel, body);

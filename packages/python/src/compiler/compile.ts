@@ -172,7 +172,13 @@ class CodeBuilder {
 
   private nameOp(name: string, ops: Record<'fast' | 'deref' | 'global' | 'name', Op>): void {
     const how = this.scope.resolve(name);
-    const arg = how === 'fast' || how === 'deref' ? this.localNames.indexOf(name) : this.nameIndex(name);
+    // A parameter that is also a cell has two slots: the cell comes after the parameters.
+    const arg =
+      how === 'fast'
+        ? this.localNames.indexOf(name)
+        : how === 'deref'
+          ? this.localNames.lastIndexOf(name)
+          : this.nameIndex(name);
     this.emit(ops[how], arg);
   }
 
@@ -566,7 +572,7 @@ class CodeBuilder {
   private closure(code: Code): void {
     const frees = code.localNames.slice(code.freeStart);
     if (frees.length === 0) return;
-    for (const f of frees) this.emit(Op.LOAD_CLOSURE, this.localNames.indexOf(f));
+    for (const f of frees) this.emit(Op.LOAD_CLOSURE, this.localNames.lastIndexOf(f));
     this.emit(Op.BUILD_TUPLE, frees.length);
   }
 

@@ -132,8 +132,21 @@ export function setupBuiltins(rt: Runtime): void {
     const end = endRef && endRef !== rt.None ? rt.strValue(endRef, 'end') : '\n';
     const text = a.map((v) => pyStr(rt, v)).join(sep) + end;
     const file = rt.kwarg(kw, 'file');
-    if (file && file !== rt.None && file === rt.stderrObject) rt.err(text);
-    else rt.out(text);
+    if (!file || file === rt.None || file === rt.stdoutObject) rt.out(text);
+    else if (file === rt.stderrObject) rt.err(text);
+    else {
+      // CPython writes each piece separately to a file object.
+      const pieces = a.flatMap((v, i) => (i === 0 ? [pyStr(rt, v)] : [sep, pyStr(rt, v)]));
+      pieces.push(end);
+      getAttr(rt, file, 'write');
+      for (const piece of pieces) {
+        rt.newStr(piece);
+        rt.vm.call(rt.peek(1), [rt.peek()]);
+        rt.pop();
+        rt.pop();
+      }
+      rt.pop();
+    }
     return rt.pushNone();
   });
   def('id', (rt, a) => {

@@ -37,11 +37,13 @@ export interface HeapTypes {
 }
 
 /**
- * Registers the heap types of CPython 3.11's builtin objects, with their sizes on a 64-bit build
- * (containers include the 16-byte GC header) and their free lists.
+ * Registers the heap types of CPython's builtin objects for a profile, with 3.11's sizes on a
+ * 64-bit build (containers include the 16-byte GC header) and their free lists.
  */
-export function defineHeapTypes(heap: Heap): HeapTypes {
+export function defineHeapTypes(heap: Heap, profile = 'cpython-3.11'): HeapTypes {
   const d = heap.types;
+  // 3.14 removed lazy dict tracking: every dict is tracked from birth and stays tracked.
+  const eagerDicts = profile === 'cpython-3.14';
   return {
     object: d.define({ name: 'object', baseSize: 16 }),
     int: d.define({ name: 'int', baseSize: 28 }),
@@ -70,10 +72,10 @@ export function defineHeapTypes(heap: Heap): HeapTypes {
     dict: d.define({
       name: 'dict',
       container: true,
-      trackOnAlloc: false,
+      trackOnAlloc: eagerDicts,
       baseSize: 64,
       slotSize: 0,
-      untrack: 'full-collection',
+      untrack: eagerDicts ? 'never' : 'full-collection',
       freeList: { capacity: 80 },
     }),
     set: d.define({ name: 'set', container: true, weakrefable: true, baseSize: 216, slotSize: 0 }),

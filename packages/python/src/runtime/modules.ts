@@ -1,7 +1,7 @@
 import { NULL_REF, type Ref } from '@heaplab/core';
 import { compileModule } from '../compiler/compile.js';
 import { LineMap, parsePython } from '../parse.js';
-import { type NativeFn, type PyType, raise } from './pytype.js';
+import { type NativeFn, type PyType, PyType as PyTypeClass, raise } from './pytype.js';
 import type { Runtime } from './runtime.js';
 import { WEAKREF_PRELUDE } from './weakref-prelude.js';
 
@@ -85,9 +85,32 @@ export function makeSys(
   });
   defValue(rt, m, 'version', () => rt.newStr(`${version.join('.')} (heaplab simulation)`));
   defValue(rt, m, 'maxsize', () => rt.newInt(2n ** 63n - 1n));
+  const io = rt.types.get('TextIOWrapper') ?? makeTextIO(rt);
+  rt.stdoutObject = rt.staticObject(io.heapType, 'stdout', 16);
+  rt.stderrObject = rt.staticObject(io.heapType, 'stderr', 16);
+  rt.moduleSet(m, 'stdout', rt.stdoutObject);
+  rt.moduleSet(m, 'stderr', rt.stderrObject);
   defValue(rt, m, 'platform', () => rt.newStr('linux'));
   defValue(rt, m, 'implementation', () => rt.newStr('heaplab'));
   return m;
+}
+
+function makeTextIO(rt: Runtime): PyType {
+  const heapType = rt.heap.defineType({ name: 'TextIOWrapper', baseSize: 16 });
+  const t = new PyTypeClass('TextIOWrapper', heapType, 'object', '_io');
+  t.mro = [t, rt.type('object')];
+  t.bases = [rt.type('object')];
+  rt.types.set('TextIOWrapper', t);
+  rt.typeById[heapType] = t;
+  t.ref = rt.staticObject(rt.ht.type, t, 1072, undefined, true);
+  rt.defMethod(t, 'write', (rt, a) => {
+    const text = rt.strValue(a[1], 'write() argument');
+    if (a[0] === rt.stderrObject) rt.err(text);
+    else rt.out(text);
+    return rt.newInt(text.length);
+  });
+  rt.defMethod(t, 'flush', (rt) => rt.pushNone());
+  return t;
 }
 
 /** The `types` module. */

@@ -98,7 +98,7 @@ export class Runtime {
     readonly profile: Profile,
   ) {
     this.counting = heap.counting;
-    this.ht = defineHeapTypes(heap);
+    this.ht = defineHeapTypes(heap, profile);
     const ht = this.ht;
     const mk = (name: string, heapType: number, kind: Kind, base: PyType | null, offset = 0) => {
       const t = new PyType(name, heapType, kind);
@@ -189,9 +189,23 @@ export class Runtime {
     return this.heap.roots.peek(n);
   }
 
-  /** Removes `n` temporaries below the top one, keeping the top (a result) in place. */
+  /**
+   * Removes `n` temporaries below the top one, keeping the top (a result) in place; the deepest
+   * goes first, as CPython releases an operation's operands (left before right).
+   */
   dropUnder(n: number): void {
-    for (let k = 0; k < n; k++) this.heap.roots.remove(1);
+    const roots = this.heap.roots;
+    for (let k = n; k >= 1; k--) roots.remove(k);
+  }
+
+  /**
+   * Removes a call's callable and `n - 1` arguments from under the result: the arguments first,
+   * in order, then the callable, as CPython's CALL does.
+   */
+  dropCallUnder(n: number): void {
+    const roots = this.heap.roots;
+    for (let k = n - 1; k >= 1; k--) roots.remove(k);
+    roots.remove(1);
   }
 
   // ------------------------------------------------------------ values
@@ -285,6 +299,16 @@ export class Runtime {
     const t = this.heap.alloc(this.ht.tuple, items.length);
     for (let k = 0; k < items.length; k++) this.heap.set(t, k, items[k]);
     return t;
+  }
+
+  /** 3.14's `tuple(iterable)` does not track a new tuple none of whose items is a container. */
+  untrackAtBirth(t: Ref): void {
+    if (this.profile !== 'cpython-3.14') return;
+    const heap = this.heap;
+    const types = heap.types;
+    const tt = heap.tables.type;
+    for (const item of heap.referents(t)) if (types.get(tt[item & 0xffffff]).container) return;
+    heap.untrack(t);
   }
 
   /** Pushes a list of borrowed, rooted values. */
@@ -430,6 +454,9 @@ export class Runtime {
 
   /** The object `print(..., file=...)` treats as stderr (`sys.stderr`), or 0. */
   stderrObject: Ref = NULL_REF;
+
+  /** `sys.stdout`. */
+  stdoutObject: Ref = NULL_REF;
 
   /** `len(v)`. */
   length(v: Ref): number {

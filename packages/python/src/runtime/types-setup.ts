@@ -133,6 +133,7 @@ export function setupTypes(rt: Runtime): void {
     if (rt.kindOf(a[0]) === 'tuple') return rt.push(a[0]);
     const items = iterToArray(rt, a[0]);
     const t = rt.newTuple(items);
+    rt.untrackAtBirth(t);
     rt.dropUnder(1);
     return t;
   });

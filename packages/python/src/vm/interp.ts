@@ -48,6 +48,8 @@ export interface InterpreterOptions {
   readonly onStatement?: (line: number, step: number) => void;
 }
 
+const MAX_NESTING = 150;
+
 /** Payload of a generator object. */
 export interface GeneratorData {
   /** The suspended frame (null once finished). */
@@ -73,6 +75,7 @@ export class Interpreter {
   readonly handling: Ref[] = [];
   /** Statements run. */
   steps = 0;
+  private nesting = 0;
 
   /** Creates the interpreter. */
   constructor(
@@ -179,9 +182,12 @@ export class Interpreter {
     if (kind === 'builtin') {
       const p = rt.pl<{ fn: (rt: Runtime, a: Ref[], kw: KwArgs | null) => Ref }>(callable);
       const self = rt.heap.get(callable, 0);
-      return self !== NULL_REF && rt.kindOf(self) !== 'module'
-        ? p.fn(rt, [self, ...args], kw)
-        : p.fn(rt, args as Ref[], kw);
+      const depth = rt.heap.roots.temps;
+      const r =
+        self !== NULL_REF && rt.kindOf(self) !== 'module'
+          ? p.fn(rt, [self, ...args], kw)
+          : p.fn(rt, args as Ref[], kw);
+      return this.nativeResult(depth, r);
     }
     if (kind === 'descriptor') {
       const p = rt.pl<{
@@ -191,9 +197,13 @@ export class Interpreter {
       }>(callable);
       if (args.length === 0)
         raise('TypeError', `unbound method ${p.owner.name}.${p.name}() needs an argument`);
-      return p.fn(rt, args as Ref[], kw);
+      const depth = rt.heap.roots.temps;
+      return this.nativeResult(depth, p.fn(rt, args as Ref[], kw));
     }
-    if (kind === 'type') return rt.callType(callable, args, kw);
+    if (kind === 'type') {
+      const depth = rt.heap.roots.temps;
+      return this.nativeResult(depth, rt.callType(callable, args, kw));
+    }
     if (kind === 'weakref') {
       if (args.length) raise('TypeError', `weakref() takes no arguments (${args.length} given)`);
       const target = rt.heap.weakTarget(callable);
@@ -207,6 +217,17 @@ export class Interpreter {
       return r;
     }
     return raise('TypeError', `'${rt.typeOf(callable).name}' object is not callable`);
+  }
+
+  /** Keeps only a native function's result (the top) above `depth`, dropping what it left below it. */
+  private nativeResult(depth: number, result: Ref): Ref {
+    const roots = this.rt.heap.roots;
+    const extra = roots.temps - depth - 1;
+    if (extra < 0 || roots.peek(0) !== result) {
+      throw new Error('[heaplab] [python] a native function did not leave its result on the stack');
+    }
+    for (let k = 0; k < extra; k++) roots.remove(1);
+    return result;
   }
 
   /** Creates a generator object for a call of a generator function whose arguments are pushed. */
@@ -288,6 +309,28 @@ export class Interpreter {
    * (true, value pushed on the caller).
    */
   run(initial: PyErr | null = null): boolean {
+    const pending: PyErr | null = initial;
+    // Python code re-entered from TypeScript (repr, __del__, callbacks...) uses the host stack:
+    // bound it well below the host's limit.
+    if (this.nesting >= MAX_NESTING) {
+      this.abandonEntry();
+      raise('RecursionError', 'maximum recursion depth exceeded');
+    }
+    this.nesting++;
+    try {
+      return this.runLoop(pending);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  /** Pops the entry frame just pushed for a run that cannot start. */
+  private abandonEntry(): void {
+    const f = this.current;
+    if (f?.entry) this.popFrame(f);
+  }
+
+  private runLoop(initial: PyErr | null): boolean {
     let pending: PyErr | null = initial;
     for (;;) {
       if (pending) {
@@ -307,7 +350,7 @@ export class Interpreter {
   private toPyErr(e: unknown): PyErr {
     if (e instanceof PyErr) return e;
     if (e instanceof StopRun) throw e;
-    if (e instanceof RangeError && /call stack/.test(e.message)) {
+    if (e instanceof RangeError) {
       return new PyErr('RecursionError', 'maximum recursion depth exceeded');
     }
     if (e instanceof HeapLimitError) {
@@ -659,7 +702,7 @@ export class Interpreter {
           const args = heap.referents(argsTuple);
           const kw = kwDict ? rt.dictToKw(kwDict) : null;
           this.call(fn, args, kw);
-          rt.dropUnder(hasKw ? 3 : 2);
+          rt.dropCallUnder(hasKw ? 3 : 2);
           break;
         }
         case Op.RETURN_VALUE: {
@@ -1123,7 +1166,7 @@ export class Interpreter {
       const n = bindArguments(rt, fn, code, args, kw);
       if (code.generator) {
         this.makeGenerator(fn, code, n);
-        rt.dropUnder(argc + 1);
+        rt.dropCallUnder(argc + 1);
         return;
       }
       this.enterFrame(code, fn, n, false, argc + 1);
@@ -1145,7 +1188,7 @@ export class Interpreter {
       return;
     }
     this.call(callable, args, kw);
-    rt.dropUnder(argc + 1);
+    rt.dropCallUnder(argc + 1);
   }
 
   /**
@@ -1184,7 +1227,7 @@ export class Interpreter {
     if (!f.init) roots.push(v);
     if (counted) rt.heap.decref(v);
     else roots.unpin(v);
-    if (f.callerDrop) rt.dropUnder(f.callerDrop);
+    if (f.callerDrop) rt.dropCallUnder(f.callerDrop);
     return f.entry;
   }
 
