@@ -99,6 +99,11 @@ describe('session on the seed example', () => {
     expect(why.text[0]).toBe("held by global 'x'");
     expect(why.text.slice(1).map((t) => t.split(' at ')[0])).toEqual(['list', '[0] → A', '.child → A']);
     expect(why.text.at(-1)).toMatch(/ at 0x[0-9a-f]+$/);
+    const list = snap.objects!.find((o) => o.type === 'list')!;
+    expect(explainAt(python, run, 5, list.key).text).toEqual([
+      "held by global 'x'",
+      expect.stringMatching(/^list at 0x[0-9a-f]+$/),
+    ]);
     const gone = explainAt(python, run, 7, child.key);
     expect(gone.status).toBe('freed');
     expect(gone.text[0]).toMatch(/freed during statement 6 \(line 6\)/);
@@ -137,6 +142,15 @@ describe('collectors and engines', () => {
         const mid = snapshotAt(engineFor(example.source), run, Math.ceil(trace.statements / 2));
         expect(mid.line).toBe(1);
       }
+    }
+  });
+
+  it('keeps heap bytes sane through a whole run, shutdown included', () => {
+    const source = readFileSync(new URL('../src/examples/many_objects.py', import.meta.url), 'utf8');
+    for (const collector of ['refcount', 'marksweep', 'generational']) {
+      const trace = traceRun(python, request(collector, source));
+      expect(Math.min(...trace.bytes)).toBeGreaterThan(0);
+      expect(Math.max(...trace.bytes)).toBe(trace.peakBytes);
     }
   });
 

@@ -695,13 +695,12 @@ export class Heap {
     t.ensureAuxTables();
     const old = t.auxSize[i];
     if (old === bytes) return;
-    if (old !== 0 && bytes !== 0 && this.allocator.blockSize(old) === this.allocator.blockSize(bytes)) {
-      t.auxSize[i] = bytes;
-      return;
+    // A request that fits the same block keeps its address; the object's size changes either way.
+    if (old === 0 || bytes === 0 || this.allocator.blockSize(old) !== this.allocator.blockSize(bytes)) {
+      const next = bytes === 0 ? 0 : this.allocator.allocate(bytes);
+      if (old !== 0) this.allocator.free(t.auxAddr[i], old);
+      t.auxAddr[i] = next;
     }
-    const next = bytes === 0 ? 0 : this.allocator.allocate(bytes);
-    if (old !== 0) this.allocator.free(t.auxAddr[i], old);
-    t.auxAddr[i] = next;
     t.auxSize[i] = bytes;
     t.size[i] += bytes - old;
     this.liveBytes += bytes - old;

@@ -199,6 +199,23 @@ describe('heap objects, slots and counts', () => {
     expect(heap.allocatorStats().usedBytes).toBe(0);
   });
 
+  it('counts an auxiliary block resized within its memory block in the object size', () => {
+    const { heap, List } = countingHeap();
+    const l = heap.allocGrowable(List, 0, 56);
+    heap.setAuxSize(l, 40);
+    const address = heap.tables.auxAddr[heap.index(l)];
+    // 40 and 48 bytes take the same 48-byte block: the block stays, the size follows.
+    heap.setAuxSize(l, 48);
+    expect(heap.tables.auxAddr[heap.index(l)]).toBe(address);
+    expect(heap.sizeOf(l)).toBe(104);
+    expect(heap.liveBytes).toBe(104);
+    heap.setAuxSize(l, 40);
+    expect(heap.sizeOf(l)).toBe(96);
+    heap.roots.pop();
+    expect(heap.liveBytes).toBe(0);
+    expect(heap.allocatorStats().usedBytes).toBe(0);
+  });
+
   it('pops a frame releasing its locals and temporaries', () => {
     const { heap, Plain } = countingHeap();
     heap.roots.pushFrame('f', ['x', 'y']);
