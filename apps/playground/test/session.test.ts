@@ -131,9 +131,18 @@ describe('collectors and engines', () => {
     expect(snap.summary.find((r) => r.type === 'A')).toMatchObject({ generation: 0, count: 1 });
   });
 
+  it('moves survivors under the copying collector: id() changes at a collection', () => {
+    const source =
+      'import gc\nclass A:\n    pass\na = A()\nbefore = id(a)\ngc.collect()\nprint(id(a) != before, a is a)\n';
+    const trace = traceRun(python, request('copying', source));
+    expect(trace.fault).toBeUndefined();
+    const end = snapshotAt(python, request('copying', source), trace.statements);
+    expect(lastLine(end.stdout)).toBe('True True');
+  });
+
   it('runs every built-in workload under every collector', () => {
     for (const example of workloadExamples()) {
-      for (const collector of ['refcount', 'marksweep', 'generational', 'none']) {
+      for (const collector of ['refcount', 'marksweep', 'generational', 'copying', 'none']) {
         const run = request(collector, example.source);
         const trace = traceRun(engineFor(example.source), run);
         expect(trace.fault, `${example.id} under ${collector}`).toBeUndefined();
