@@ -31,6 +31,7 @@ const NEEDS_CYCLE_GC: Record<string, string> = {
   h01_tree_parent: 'collects a tree whose children point at their parent',
   h06_closure_self: 'collects a closure that captures itself',
   h27_cycle_refcount_leak: 'collects a two-node cycle',
+  h43_int_str_subclass_cycle: 'collects an int subclass and a str subclass that point at each other',
 };
 
 const SETS: FixtureSet[] = ['conformance', 'own'];

@@ -981,7 +981,8 @@ function cmp<T extends number | bigint | string>(op: string, x: T, y: T): boolea
   }
 }
 
-function intSize(v: number | bigint): number {
+/** Bytes of an int object with this value (CPython 3.11: 30-bit digits). */
+export function intSize(v: number | bigint): number {
   let a = typeof v === 'bigint' ? (v < 0n ? -v : v) : Math.abs(v);
   if (a === 0 || a === 0n) return 24;
   let digits = 0;
