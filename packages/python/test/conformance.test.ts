@@ -32,6 +32,7 @@ const NEEDS_CYCLE_GC: Record<string, string> = {
   h06_closure_self: 'collects a closure that captures itself',
   h27_cycle_refcount_leak: 'collects a two-node cycle',
   h43_int_str_subclass_cycle: 'collects an int subclass and a str subclass that point at each other',
+  h44_tuple_subclasses: 'collects a tuple subclass in a cycle through a list',
 };
 
 const SETS: FixtureSet[] = ['conformance', 'own'];

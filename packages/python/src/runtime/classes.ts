@@ -1,7 +1,7 @@
 import { NULL_REF, type Ref } from '@heaplab/core';
 import type { Code } from '../compiler/code.js';
 import { lookupType } from './attrs.js';
-import { isScalarKind, type KwArgs, PyType, raise } from './pytype.js';
+import { isScalarKind, type Kind, type KwArgs, PyType, raise } from './pytype.js';
 import type { FunctionData, Runtime } from './runtime.js';
 import { intSize } from './runtime.js';
 import { dictEntries, dictSet } from './tables.js';
@@ -69,8 +69,9 @@ export function createClass(
     names.has('__del__') || bases.some((b) => b.mro.some((m) => m.user && m.attrSlots.has('__del__')));
   const nslots = slotNames ? slotNames.filter((s) => s !== '__weakref__' && s !== '__dict__').length : 0;
   const storageInfo = storage ? heap.types.get(storage.heapType) : undefined;
-  // int is a variable-size object in CPython: its subclasses get no weak-reference slot.
-  const weak = storage?.kind === 'int' ? false : weakrefable || storage !== undefined;
+  // int and tuple are variable-size objects in CPython: their subclasses get no weak-reference slot.
+  const weak =
+    storage?.kind === 'int' || storage?.kind === 'tuple' ? false : weakrefable || storage !== undefined;
   const heapType = heap.defineType({
     name,
     container: true,
@@ -155,13 +156,22 @@ export function buildClass(rt: Runtime, nbases: number): void {
   rt.dropUnder(nbases + 3);
 }
 
-/** The builtin a class derives from (list, dict, set, int or str), if any. */
+/** Whether a builtin kind is immutable: its subclasses' instances are made whole by the base's constructor. */
+function isImmutableKind(kind: Kind): boolean {
+  return isScalarKind(kind) || kind === 'tuple';
+}
+
+/** The builtin a class derives from (list, dict, set, tuple, int or str), if any. */
 function storageBase(bases: PyType[]): PyType | undefined {
   for (const b of bases) {
     for (const m of b.mro)
       if (
         !m.user &&
-        (m.kind === 'list' || m.kind === 'dict' || m.kind === 'set' || m.kind === 'int' || m.kind === 'str')
+        (m.kind === 'list' ||
+          m.kind === 'dict' ||
+          m.kind === 'set' ||
+          m.kind === 'tuple' ||
+          isImmutableKind(m.kind))
       )
         return m;
   }
@@ -169,7 +179,7 @@ function storageBase(bases: PyType[]): PyType | undefined {
 }
 
 /**
- * Pushes an instance of a subclass of int or str: the base's constructor makes the value from
+ * Pushes an instance of a subclass of int, str or tuple: the base's constructor makes the value from
  * the arguments; the instance carries it as payload, its class in slot 0 and, once an attribute
  * is set, its `__dict__` in slot 1 (a separate dict, as CPython has for these variable-size
  * bases). It is a container, tracked from birth, as CPython tracks instances with a dict.
@@ -178,6 +188,15 @@ function newScalarInstance(rt: Runtime, cls: Ref, args: readonly Ref[], kw: KwAr
   const t = rt.pl<PyType>(cls);
   const base = t.mro.find((m) => !m.user)!;
   const plain = rt.callType(base.ref, args, kw);
+  if (base.kind === 'tuple') {
+    // The items move into an object of the subclass (48 + 8n bytes, a dict pointer more than a
+    // tuple); it holds no class reference and takes no attributes in heaplab yet.
+    const items = rt.heap.referents(plain);
+    const tup = rt.heap.allocWith(t.heapType, { slots: items.length, size: 48 + 8 * items.length });
+    for (let k = 0; k < items.length; k++) rt.heap.set(tup, k, items[k]);
+    rt.dropUnder(1);
+    return tup;
+  }
   const value = rt.pl<number | bigint | string>(plain);
   const size =
     base.kind === 'int' ? intSize(value as number | bigint) + 16 : strSubclassSize(value as string);
@@ -203,7 +222,7 @@ function strSubclassSize(s: string): number {
 export function newInstance(rt: Runtime, cls: Ref, args: readonly Ref[] = []): Ref {
   const t = rt.pl<PyType>(cls);
   const heap = rt.heap;
-  if (isScalarKind(t.kind)) return newScalarInstance(rt, cls, args, null);
+  if (isImmutableKind(t.kind)) return newScalarInstance(rt, cls, args, null);
   if (t.kind === 'list') return heap.allocGrowable(t.heapType, 0);
   if (t.kind === 'dict' || t.kind === 'set') {
     const obj = heap.allocWith(t.heapType, { growable: true, payload: { index: new Map(), size: 0 } });
@@ -228,7 +247,7 @@ export function newInstance(rt: Runtime, cls: Ref, args: readonly Ref[] = []): R
 export function classInit(rt: Runtime, cls: Ref): Ref {
   const t = rt.pl<PyType>(cls);
   // Subclasses of int and str need the arguments to make the value: the general call path.
-  if (!t.user || isScalarKind(t.kind)) return NULL_REF;
+  if (!t.user || isImmutableKind(t.kind)) return NULL_REF;
   const init = lookupType(rt, t, '__init__');
   return init && rt.kindOf(init) === 'function' ? init : NULL_REF;
 }
@@ -241,7 +260,7 @@ export function callClass(
   kw: { names: string[]; values: Ref[] } | null,
 ): Ref {
   const t = rt.pl<PyType>(cls);
-  const scalar = isScalarKind(t.kind);
+  const scalar = isImmutableKind(t.kind);
   const inst = scalar ? newScalarInstance(rt, cls, args, kw) : newInstance(rt, cls, args);
   const init = lookupType(rt, t, '__init__');
   if (init && rt.kindOf(init) === 'function') {

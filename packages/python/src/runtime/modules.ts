@@ -56,7 +56,7 @@ export function makeSys(
   defFunction(rt, m, 'getsizeof', (rt, a) => {
     const t = rt.typeOf(a[0]);
     let size = rt.heap.sizeOf(a[0]);
-    if (t.user && !t.slotNames && !isScalarKind(t.kind)) size = 56;
+    if (t.user && !t.slotNames && !isScalarKind(t.kind) && t.kind !== 'tuple') size = 56;
     if (t.kind === 'list') size = 56 + 8 * rt.listAllocated(a[0]);
     return rt.newInt(size);
   });

@@ -130,7 +130,7 @@ export function setupTypes(rt: Runtime): void {
   });
   ctor('tuple', (rt, a) => {
     if (!a.length) return rt.push(rt.emptyTuple);
-    if (rt.kindOf(a[0]) === 'tuple') return rt.push(a[0]);
+    if (rt.typeOf(a[0]) === rt.type('tuple')) return rt.push(a[0]);
     const items = iterToArray(rt, a[0]);
     const t = rt.newTuple(items);
     rt.untrackAtBirth(t);
@@ -591,6 +591,9 @@ export function setupTypes(rt: Runtime): void {
     return rt.newInt(abs.toString(2) === '0' ? 0 : abs.toString(2).length);
   });
   method('float', 'is_integer', (rt, a) => rt.newBool(Number.isInteger(rt.pl<number>(a[0]))));
+  // The builtin repr of a value whose class derives from these (`tuple.__repr__(self)`).
+  for (const name of ['int', 'str', 'tuple', 'list', 'dict', 'set'])
+    method(name, '__repr__', (rt, a) => rt.newStr(pyRepr(rt, a[0], new Set(), true)));
   method('float', '__repr__', (rt, a) => rt.newStr(reprFloat(rt.pl<number>(a[0]))));
 
   // ---------------------------------------------------------------- generators
