@@ -75,6 +75,10 @@ const NOT_MODELLED_314: Record<string, string> = {
   h19_id_reuse_lists: '3.14 (wasm) allocator reuse',
   h20_getrefcount_more: '3.14 borrowed references on the value stack',
   h30_uncaught_chain: '3.13+ traceback carets',
+  h42_int_str_subclasses: 'pyodide is a 32-bit build: sys.getsizeof of subclass instances',
+  h43_int_str_subclass_cycle: "3.14's attribute storage of int/str subclass instances and release order",
+  h44_tuple_subclasses: 'pyodide is a 32-bit build: sys.getsizeof of subclass instances',
+  h45_subclass_attributes: '3.14 borrowed references on the value stack',
 };
 
 describe('cases under the generational collector with profile cpython-3.14 (recorded from pyodide)', () => {
