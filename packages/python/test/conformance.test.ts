@@ -31,6 +31,7 @@ const NEEDS_CYCLE_GC: Record<string, string> = {
   h01_tree_parent: 'collects a tree whose children point at their parent',
   h06_closure_self: 'collects a closure that captures itself',
   h27_cycle_refcount_leak: 'collects a two-node cycle',
+  h42_const_tuple_untrack: 'gc.get_count() and tuple untracking during collections',
 };
 
 const SETS: FixtureSet[] = ['conformance', 'own'];
