@@ -168,6 +168,24 @@ describe('heap objects, slots and counts', () => {
     expect(heap.addressOf(b)).toBe(address);
   });
 
+  it('reuses freed indices and addresses last freed first, across table growth', () => {
+    const { heap, Plain } = countingHeap({ initialCapacity: 16 });
+    const n = 100;
+    for (let k = 0; k < n; k++) heap.alloc(Plain, 1);
+    const refs: Ref[] = [];
+    for (let k = 0; k < n; k++) refs.push(heap.roots.peek(n - 1 - k));
+    const indices = refs.map((r) => heap.index(r));
+    const addresses = refs.map((r) => heap.addressOf(r));
+    heap.roots.drop(n);
+    expect(heap.liveObjects).toBe(0);
+    const again: Ref[] = [];
+    for (let k = 0; k < n; k++) again.push(heap.alloc(Plain, 1));
+    // Temporaries are dropped last pushed first, so the first object is freed last and reused first.
+    expect(again.map((r) => heap.index(r))).toEqual(indices);
+    expect(again.map((r) => heap.addressOf(r))).toEqual(addresses);
+    expect(refs.every((r) => !heap.isAlive(r))).toBe(true);
+  });
+
   it('keeps freed blocks on a type free list, bypassing the allocator until cleared', () => {
     const { heap } = countingHeap();
     const Float = heap.defineType({ name: 'float', baseSize: 24, freeList: { capacity: 2 } });
