@@ -149,6 +149,8 @@ export class App {
 
   private async runToEnd(): Promise<void> {
     this.stopPlay();
+    // An open "Real CPython" panel runs the same program again.
+    if (!$('cpython-panel').hidden) void this.cpython.run(this.editor.source);
     if (await this.ensureRun()) await this.goTo(this.programEnd(), false);
   }
 

@@ -99,6 +99,11 @@ describe('session on the seed example', () => {
     expect(why.text[0]).toBe("held by global 'x'");
     expect(why.text.slice(1).map((t) => t.split(' at ')[0])).toEqual(['list', '[0] → A', '.child → A']);
     expect(why.text.at(-1)).toMatch(/ at 0x[0-9a-f]+$/);
+    const list = snap.objects!.find((o) => o.type === 'list')!;
+    expect(explainAt(python, run, 5, list.key).text).toEqual([
+      "held by global 'x'",
+      expect.stringMatching(/^list at 0x[0-9a-f]+$/),
+    ]);
     const gone = explainAt(python, run, 7, child.key);
     expect(gone.status).toBe('freed');
     expect(gone.text[0]).toMatch(/freed during statement 6 \(line 6\)/);
@@ -126,9 +131,18 @@ describe('collectors and engines', () => {
     expect(snap.summary.find((r) => r.type === 'A')).toMatchObject({ generation: 0, count: 1 });
   });
 
+  it('moves survivors under the copying collector: id() changes at a collection', () => {
+    const source =
+      'import gc\nclass A:\n    pass\na = A()\nbefore = id(a)\ngc.collect()\nprint(id(a) != before, a is a)\n';
+    const trace = traceRun(python, request('copying', source));
+    expect(trace.fault).toBeUndefined();
+    const end = snapshotAt(python, request('copying', source), trace.statements);
+    expect(lastLine(end.stdout)).toBe('True True');
+  });
+
   it('runs every built-in workload under every collector', () => {
     for (const example of workloadExamples()) {
-      for (const collector of ['refcount', 'marksweep', 'generational', 'none']) {
+      for (const collector of ['refcount', 'marksweep', 'generational', 'copying', 'none']) {
         const run = request(collector, example.source);
         const trace = traceRun(engineFor(example.source), run);
         expect(trace.fault, `${example.id} under ${collector}`).toBeUndefined();
@@ -137,6 +151,15 @@ describe('collectors and engines', () => {
         const mid = snapshotAt(engineFor(example.source), run, Math.ceil(trace.statements / 2));
         expect(mid.line).toBe(1);
       }
+    }
+  });
+
+  it('keeps heap bytes sane through a whole run, shutdown included', () => {
+    const source = readFileSync(new URL('../src/examples/many_objects.py', import.meta.url), 'utf8');
+    for (const collector of ['refcount', 'marksweep', 'generational']) {
+      const trace = traceRun(python, request(collector, source));
+      expect(Math.min(...trace.bytes)).toBeGreaterThan(0);
+      expect(Math.max(...trace.bytes)).toBe(trace.peakBytes);
     }
   });
 

@@ -24,6 +24,13 @@ describe('heaplab run', () => {
     expect(ms.stdout).toBe('after del: alive\nafter collect: dead\n');
   });
 
+  it("--profile reaches CPython's collector: 3.14's incremental thresholds", async () => {
+    const v311 = await runCli(['run', fixture('thresholds.py')]);
+    expect(v311.stdout).toBe('(700, 10, 10)\n');
+    const v314 = await runCli(['run', fixture('thresholds.py'), '--profile', 'cpython-3.14']);
+    expect(v314.stdout).toBe('(2000, 10, 0)\n');
+  });
+
   it('an uncaught exception prints the traceback and exits 1; sys.exit(n) exits n', async () => {
     const r = await runCli(['run', 'test/fixtures/fails.py']);
     expect(r.code).toBe(1);

@@ -43,7 +43,9 @@ export class ReleaseEngine {
     let cursor = stack[n - 1];
     if (cursor === START) {
       if (!this.begin(obj)) {
-        stack.length = n - 2;
+        // Popping is cheaper than setting the length, which calls into the engine.
+        stack.pop();
+        stack.pop();
         return;
       }
       cursor = 0;
@@ -69,7 +71,8 @@ export class ReleaseEngine {
       stack.push(child, START);
       return;
     }
-    stack.length = n - 2;
+    stack.pop();
+    stack.pop();
     heap.freeIndex(obj, heap.freeCause);
   }
 
@@ -77,27 +80,35 @@ export class ReleaseEngine {
   private begin(obj: ObjIndex): boolean {
     const heap = this.heap;
     const t = heap.tables;
-    t.flags[obj] |= F_RELEASING;
+    const flags = t.flags[obj];
+    t.flags[obj] = flags | F_RELEASING;
+    if (flags & F_TRACKED) heap.untrackIndex(obj);
+    if ((flags & (F_FINALIZER | F_FINALIZED)) === F_FINALIZER && !this.finalize(obj)) return false;
+    const wrHead = heap.tables.wrHead;
+    if (wrHead.length !== 0 && wrHead[obj] !== 0) clearWeakrefsOnDeath(heap, obj);
+    return true;
+  }
+
+  /** Runs the finalizer of `obj`, held by one reference meanwhile; false if it was resurrected. */
+  private finalize(obj: ObjIndex): boolean {
+    const heap = this.heap;
+    const t = heap.tables;
     const container = heap.types.get(t.type[obj]).container;
-    if (t.flags[obj] & F_TRACKED) heap.untrackIndex(obj);
-    if ((t.flags[obj] & (F_FINALIZER | F_FINALIZED)) === F_FINALIZER) {
-      t.flags[obj] |= F_FINALIZED;
-      t.rc[obj] = 1;
-      // CPython tracks the object again while its finalizer runs.
-      if (container) heap.trackIndex(obj);
-      heap.runFinalizer(obj);
-      const left = --heap.tables.rc[obj];
-      if (left > 0) {
-        heap.tables.flags[obj] &= ~F_RELEASING;
-        heap.metrics.resurrections++;
-        if (heap.events.mask & EVENT_BITS.resurrected) {
-          heap.events.emit({ kind: 'resurrected', step: heap.step, obj: heap.ref(obj) });
-        }
-        return false;
+    t.flags[obj] |= F_FINALIZED;
+    t.rc[obj] = 1;
+    // CPython tracks the object again while its finalizer runs.
+    if (container) heap.trackIndex(obj);
+    heap.runFinalizer(obj);
+    const left = --heap.tables.rc[obj];
+    if (left > 0) {
+      heap.tables.flags[obj] &= ~F_RELEASING;
+      heap.metrics.resurrections++;
+      if (heap.events.mask & EVENT_BITS.resurrected) {
+        heap.events.emit({ kind: 'resurrected', step: heap.step, obj: heap.ref(obj) });
       }
-      if (heap.tables.flags[obj] & F_TRACKED) heap.untrackIndex(obj);
+      return false;
     }
-    if (heap.tables.wrHead.length !== 0 && heap.tables.wrHead[obj] !== 0) clearWeakrefsOnDeath(heap, obj);
+    if (heap.tables.flags[obj] & F_TRACKED) heap.untrackIndex(obj);
     return true;
   }
 }

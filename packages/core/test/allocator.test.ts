@@ -17,6 +17,22 @@ describe('pymalloc model', () => {
     expect([a.allocate(48), a.allocate(48), a.allocate(48)]).toEqual([y, x, z]);
   });
 
+  it('holds every block of a full pool on its free list and hands them back last freed first', () => {
+    const a = createPymallocModel({ arenaBase: 0x100000000 });
+    const perPool = Math.floor((PYMALLOC_POOL_SIZE - PYMALLOC_POOL_OVERHEAD) / 16);
+    const blocks: number[] = [];
+    for (let k = 0; k < perPool + 1; k++) blocks.push(a.allocate(16));
+    expect(blocks[perPool - 1]).toBe(0x100000000 + PYMALLOC_POOL_SIZE - 16);
+    expect(blocks[perPool]).toBe(0x100000000 + PYMALLOC_POOL_SIZE + PYMALLOC_POOL_OVERHEAD);
+    const firstPool = blocks.slice(0, perPool);
+    // Free all but one, in a scrambled order, so the pool stays in use with a full free list.
+    const order = firstPool.slice(1).sort((x, y) => ((x * 7919) % 1021) - ((y * 7919) % 1021));
+    for (const b of order) a.free(b, 16);
+    const again: number[] = [];
+    for (let k = 0; k < order.length; k++) again.push(a.allocate(16));
+    expect(again).toEqual([...order].reverse());
+  });
+
   it('lays blocks out in 16-byte size classes after the pool header', () => {
     const a = createPymallocModel({ arenaBase: 0x100000000 });
     const first = a.allocate(1);

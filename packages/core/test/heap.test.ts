@@ -168,6 +168,24 @@ describe('heap objects, slots and counts', () => {
     expect(heap.addressOf(b)).toBe(address);
   });
 
+  it('reuses freed indices and addresses last freed first, across table growth', () => {
+    const { heap, Plain } = countingHeap({ initialCapacity: 16 });
+    const n = 100;
+    for (let k = 0; k < n; k++) heap.alloc(Plain, 1);
+    const refs: Ref[] = [];
+    for (let k = 0; k < n; k++) refs.push(heap.roots.peek(n - 1 - k));
+    const indices = refs.map((r) => heap.index(r));
+    const addresses = refs.map((r) => heap.addressOf(r));
+    heap.roots.drop(n);
+    expect(heap.liveObjects).toBe(0);
+    const again: Ref[] = [];
+    for (let k = 0; k < n; k++) again.push(heap.alloc(Plain, 1));
+    // Temporaries are dropped last pushed first, so the first object is freed last and reused first.
+    expect(again.map((r) => heap.index(r))).toEqual(indices);
+    expect(again.map((r) => heap.addressOf(r))).toEqual(addresses);
+    expect(refs.every((r) => !heap.isAlive(r))).toBe(true);
+  });
+
   it('keeps freed blocks on a type free list, bypassing the allocator until cleared', () => {
     const { heap } = countingHeap();
     const Float = heap.defineType({ name: 'float', baseSize: 24, freeList: { capacity: 2 } });
@@ -194,6 +212,23 @@ describe('heap objects, slots and counts', () => {
     expect(heap.liveBytes).toBe(120);
     heap.setAuxSize(l, 70);
     expect(heap.sizeOf(l)).toBe(126);
+    heap.roots.pop();
+    expect(heap.liveBytes).toBe(0);
+    expect(heap.allocatorStats().usedBytes).toBe(0);
+  });
+
+  it('counts an auxiliary block resized within its memory block in the object size', () => {
+    const { heap, List } = countingHeap();
+    const l = heap.allocGrowable(List, 0, 56);
+    heap.setAuxSize(l, 40);
+    const address = heap.tables.auxAddr[heap.index(l)];
+    // 40 and 48 bytes take the same 48-byte block: the block stays, the size follows.
+    heap.setAuxSize(l, 48);
+    expect(heap.tables.auxAddr[heap.index(l)]).toBe(address);
+    expect(heap.sizeOf(l)).toBe(104);
+    expect(heap.liveBytes).toBe(104);
+    heap.setAuxSize(l, 40);
+    expect(heap.sizeOf(l)).toBe(96);
     heap.roots.pop();
     expect(heap.liveBytes).toBe(0);
     expect(heap.allocatorStats().usedBytes).toBe(0);

@@ -12,6 +12,7 @@ import { pyStr } from './runtime/repr.js';
 import { Runtime } from './runtime/runtime.js';
 import { setupTypes } from './runtime/types-setup.js';
 import { formatUnraisable, pythonHost } from './runtime/unraisable.js';
+import { materializeAllConsts } from './vm/consts.js';
 import { Interpreter } from './vm/interp.js';
 
 function resolveCollector(c: RunOptions['collector']): Collector {
@@ -124,7 +125,10 @@ export function runPython(source: string, options: RunOptions = {}): RunResult {
       return false;
     }
   };
-  const ok = runGuarded(() => vm.runModule(code));
+  const ok = runGuarded(() => {
+    materializeAllConsts(rt, code);
+    vm.runModule(code);
+  });
   if (stopped === undefined) {
     runGuarded(() => shutdown(rt));
   }

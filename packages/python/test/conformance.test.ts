@@ -31,6 +31,9 @@ const NEEDS_CYCLE_GC: Record<string, string> = {
   h01_tree_parent: 'collects a tree whose children point at their parent',
   h06_closure_self: 'collects a closure that captures itself',
   h27_cycle_refcount_leak: 'collects a two-node cycle',
+  h42_const_tuple_untrack: 'gc.get_count() and tuple untracking during collections',
+  h44_int_str_subclass_cycle: 'collects an int subclass and a str subclass that point at each other',
+  h45_tuple_subclasses: 'collects a tuple subclass in a cycle through a list',
 };
 
 const SETS: FixtureSet[] = ['conformance', 'own'];
@@ -73,6 +76,10 @@ const NOT_MODELLED_314: Record<string, string> = {
   h19_id_reuse_lists: '3.14 (wasm) allocator reuse',
   h20_getrefcount_more: '3.14 borrowed references on the value stack',
   h30_uncaught_chain: '3.13+ traceback carets',
+  h43_int_str_subclasses: 'pyodide is a 32-bit build: sys.getsizeof of subclass instances',
+  h44_int_str_subclass_cycle: "3.14's attribute storage of int/str subclass instances and release order",
+  h45_tuple_subclasses: 'pyodide is a 32-bit build: sys.getsizeof of subclass instances',
+  h46_subclass_attributes: '3.14 borrowed references on the value stack',
 };
 
 describe('cases under the generational collector with profile cpython-3.14 (recorded from pyodide)', () => {

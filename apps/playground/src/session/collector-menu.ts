@@ -29,6 +29,12 @@ export const COLLECTOR_MENU: readonly CollectorInfo[] = [
     blurb: 'reference counting plus CPython’s cycle detector over three generations',
   },
   {
+    name: 'copying',
+    title: 'Semispace copying',
+    blurb:
+      'copies what is reachable to the other half of the heap at each collection: survivors move, so id() changes',
+  },
+  {
     name: 'none',
     title: 'None (baseline)',
     blurb: 'never frees anything: every other collector is measured against it',

@@ -1,4 +1,5 @@
 import { type Collector, createNoneCollector } from '@heaplab/core';
+import { createCopyingCollector } from '@heaplab/gc-copying';
 import { createGenerationalCollector } from '@heaplab/gc-generational';
 import { createMarkSweepCollector } from '@heaplab/gc-marksweep';
 import { createRefcountCollector } from '@heaplab/gc-refcount';
@@ -8,6 +9,7 @@ const FACTORIES: Readonly<Record<string, () => Collector>> = {
   refcount: () => createRefcountCollector(),
   marksweep: () => createMarkSweepCollector({ minimumBytes: MARKSWEEP_MINIMUM_BYTES }),
   generational: () => createGenerationalCollector(),
+  copying: () => createCopyingCollector(),
   none: () => createNoneCollector(),
 };
 

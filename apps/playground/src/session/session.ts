@@ -177,6 +177,13 @@ export function explainAt(
   const explain = (heap: Heap | null): void => {
     const i = heap ? keyToIndex(heap, key) : 0;
     if (!heap || i === 0) return;
+    // A variable holding it says more than a pin of the runtime's (shared constants are pinned too).
+    const direct = heap.roots.labelsOf(i).filter((label) => label !== 'pinned');
+    if (direct.length > 0) {
+      status = 'reachable';
+      text = [`held by ${direct.join(', ')}`, describeIndex(engine, heap, i)];
+      return;
+    }
     const path = retainerPath(heap, i);
     if (path) {
       status = 'reachable';

@@ -36,11 +36,13 @@ Examples:
     const profile = choiceOption(args, 'profile', PROFILES, 'cpython-3.11');
     const path = resolve(io.cwd, file);
     const source = readSource(path, file);
-    const { factory } = await resolveCollector(
+    const { factory, source: collectorSource } = await resolveCollector(
       normalizeCollectorSpec(stringOption(args, 'collector') ?? 'generational', io.cwd),
     );
+    // CPython's collector reproduces the chosen version too (3.14's is incremental).
+    const collector = collectorSource === '@heaplab/gc-generational' ? factory({ profile }) : factory();
     const result = runPython(source, {
-      collector: factory(),
+      collector,
       profile,
       fileName: file,
       stdout: (text) => io.stdout.write(text),

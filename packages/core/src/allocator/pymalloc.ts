@@ -22,10 +22,16 @@ export const PYMALLOC_POOL_OVERHEAD = 48;
 
 const POOLS_PER_ARENA = PYMALLOC_ARENA_SIZE / PYMALLOC_POOL_SIZE;
 const SIZE_CLASSES = PYMALLOC_SMALL_REQUEST_THRESHOLD / PYMALLOC_ALIGNMENT;
+const MAX_BLOCKS_PER_POOL = Math.ceil((PYMALLOC_POOL_SIZE - PYMALLOC_POOL_OVERHEAD) / PYMALLOC_ALIGNMENT);
 
 class Pool {
-  /** Free blocks, last freed on top (the pool's free list). */
-  readonly free: number[] = [];
+  /**
+   * Free blocks as offsets from the pool's base, last freed on top (the pool's free list): a
+   * fixed typed stack, so freeing never allocates host memory.
+   */
+  readonly free = new Uint16Array(MAX_BLOCKS_PER_POOL);
+  /** Number of blocks on {@link free}. */
+  nfree = 0;
   count = 0;
   szidx = -1;
   nextoffset = 0;
@@ -97,8 +103,8 @@ class PymallocModel implements AllocatorModel {
     const pool = this.used[idx];
     if (pool === null) return this.allocateFromNewPool(idx);
     pool.count++;
-    const address = pool.free.pop()!;
-    if (pool.free.length === 0) this.extend(pool);
+    const address = pool.base + pool.free[--pool.nfree];
+    if (pool.nfree === 0) this.extend(pool);
     return address;
   }
 
@@ -110,8 +116,8 @@ class PymallocModel implements AllocatorModel {
     const pool = this.poolOf(address);
     this.usedBytes -= (pool.szidx + 1) << 4;
     this.blocks--;
-    const wasFull = pool.free.length === 0;
-    pool.free.push(address);
+    const wasFull = pool.nfree === 0;
+    pool.free[pool.nfree++] = address - pool.base;
     pool.count--;
     if (wasFull) {
       this.linkUsedFront(pool);
@@ -140,8 +146,10 @@ class PymallocModel implements AllocatorModel {
 
   private poolOf(address: number): Pool {
     const offset = address - this.arenaBase;
-    const arena = this.arenas[Math.floor(offset / PYMALLOC_ARENA_SIZE)];
-    const pool = arena?.pools[Math.floor((offset % PYMALLOC_ARENA_SIZE) / PYMALLOC_POOL_SIZE)];
+    const number = Math.floor(offset / PYMALLOC_ARENA_SIZE);
+    const arena = this.arenas[number];
+    // Subtracting instead of `%`: a floating-point remainder is a slow call on most engines.
+    const pool = arena?.pools[Math.floor((offset - number * PYMALLOC_ARENA_SIZE) / PYMALLOC_POOL_SIZE)];
     if (pool === undefined || pool.szidx < 0) {
       throw new Error(`[heaplab] [pymalloc] free of 0x${address.toString(16)}, which it never allocated`);
     }
@@ -151,7 +159,7 @@ class PymallocModel implements AllocatorModel {
   /** Bumps one never-used block onto the free list, or retires the pool as full. */
   private extend(pool: Pool): void {
     if (pool.nextoffset <= pool.maxnextoffset) {
-      pool.free.push(pool.base + pool.nextoffset);
+      pool.free[pool.nfree++] = pool.nextoffset;
       pool.nextoffset += (pool.szidx + 1) << 4;
     } else {
       this.unlinkUsed(pool);
@@ -172,15 +180,15 @@ class PymallocModel implements AllocatorModel {
     if (arena.nfreepools === 0) this.unlinkArena(arena);
     this.poolsInUse++;
     pool.count = 1;
-    if (pool.szidx === idx && pool.free.length > 0) {
+    if (pool.szidx === idx && pool.nfree > 0) {
       // The pool last held this size class: its free list is still good.
       this.linkUsedFront(pool);
-      return pool.free.pop()!;
+      return pool.base + pool.free[--pool.nfree];
     }
     const size = (idx + 1) << 4;
     pool.szidx = idx;
-    pool.free.length = 0;
-    pool.free.push(pool.base + PYMALLOC_POOL_OVERHEAD + size);
+    pool.nfree = 0;
+    pool.free[pool.nfree++] = PYMALLOC_POOL_OVERHEAD + size;
     pool.nextoffset = PYMALLOC_POOL_OVERHEAD + 2 * size;
     pool.maxnextoffset = PYMALLOC_POOL_SIZE - size;
     this.linkUsedFront(pool);

@@ -877,6 +877,11 @@ class CodeBuilder {
 
   private sequence(type: 'Tuple' | 'List' | 'Set', elts: Expr[]): void {
     const build = type === 'Tuple' ? Op.BUILD_TUPLE : type === 'List' ? Op.BUILD_LIST : Op.BUILD_SET;
+    const folded = type === 'Tuple' ? constantTuple(elts) : undefined;
+    if (folded) {
+      this.emit(Op.LOAD_CONST, this.constIndex(folded));
+      return;
+    }
     if (!elts.some((x) => x.type === 'Starred')) {
       for (const x of elts) this.expr(x);
       this.emit(build, elts.length);
@@ -1102,4 +1107,22 @@ function describe(e: Expr): string {
     default:
       return e.type.toLowerCase();
   }
+}
+
+/**
+ * The constant a non-empty tuple display of constants folds into, as CPython's compiler folds
+ * it (nested constant tuples included): made once with the code object, not at each evaluation.
+ */
+function constantTuple(elts: readonly Expr[]): readonly Constant[] | undefined {
+  if (elts.length === 0) return undefined;
+  const out: (Constant | readonly Constant[])[] = [];
+  for (const x of elts) {
+    if (x.type === 'Const') out.push(x.value);
+    else if (x.type === 'Tuple') {
+      const inner = constantTuple(x.elts);
+      if (!inner) return undefined;
+      out.push(inner);
+    } else return undefined;
+  }
+  return out as readonly Constant[];
 }

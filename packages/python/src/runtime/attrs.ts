@@ -1,6 +1,6 @@
 import { NULL_REF, type Ref } from '@heaplab/core';
 import type { Code } from '../compiler/code.js';
-import { type PyType, raise } from './pytype.js';
+import { isScalarKind, type PyType, raise } from './pytype.js';
 import { FN_CLOSURE, FN_DEFAULTS, FN_DICT, type FunctionData, type Runtime } from './runtime.js';
 import { dictDelete, dictGet, dictSet } from './tables.js';
 
@@ -34,6 +34,32 @@ export function userMethod(rt: Runtime, t: PyType, name: string): Ref {
   return NULL_REF;
 }
 
+/** Whether instances of a type are int or str subclass instances, whose attributes live in a `__dict__` (slot 1). */
+function hasDictSlot(t: PyType): boolean {
+  return t.user && isScalarKind(t.kind);
+}
+
+/** The `__dict__` of an int or str subclass instance (borrowed), made on first use when `create`. */
+function dictSlot(rt: Runtime, obj: Ref, create: boolean): Ref {
+  const heap = rt.heap;
+  if (heap.length(obj) > 1) return heap.get(obj, 1);
+  if (!create) return NULL_REF;
+  const d = rt.newDict();
+  heap.append(obj, d);
+  rt.pop();
+  return d;
+}
+
+/** An attribute in the `__dict__` of an int or str subclass instance (borrowed), or 0. */
+function dictSlotAttr(rt: Runtime, obj: Ref, name: string): Ref {
+  const d = dictSlot(rt, obj, false);
+  if (!d) return NULL_REF;
+  rt.newStr(name);
+  const v = dictGet(rt, d, rt.peek());
+  rt.pop();
+  return v;
+}
+
 /** An instance attribute stored inline (borrowed), or 0. */
 export function instanceAttr(rt: Runtime, obj: Ref, t: PyType, name: string): Ref {
   const k = t.instanceKeys.get(name);
@@ -43,6 +69,12 @@ export function instanceAttr(rt: Runtime, obj: Ref, t: PyType, name: string): Re
 
 /** Stores an instance attribute inline, growing the object's slots as CPython grows its values array. */
 export function setInstanceAttr(rt: Runtime, obj: Ref, t: PyType, name: string, value: Ref): void {
+  if (hasDictSlot(t)) {
+    rt.newStr(name);
+    dictSet(rt, dictSlot(rt, obj, true), rt.peek(), value);
+    rt.pop();
+    return;
+  }
   let k = t.instanceKeys.get(name);
   if (k === undefined) {
     k = t.instanceKeys.size + 1;
@@ -126,7 +158,12 @@ export function tryGetAttr(rt: Runtime, obj: Ref, name: string): Ref {
   }
   const descr = lookupType(rt, t, name);
   if (descr && rt.kindOf(descr) === 'property') return bind(rt, descr, obj, t.ref);
-  if (t.user) {
+  if (hasDictSlot(t)) {
+    const v = dictSlotAttr(rt, obj, name);
+    if (v) return rt.push(v);
+    if (name === '__dict__') return rt.push(dictSlot(rt, obj, true));
+  }
+  if (t.user && t.kind === 'instance') {
     const v = instanceAttr(rt, obj, t, name);
     if (v) return rt.push(v);
     if (name === '__dict__' && !t.slotNames) return instanceDict(rt, obj, t);
@@ -330,7 +367,13 @@ export function setAttr(rt: Runtime, obj: Ref, name: string, value: Ref): void {
       raise('AttributeError', `'${t.name}' object attribute '${name}' is read-only`);
     raise('AttributeError', `'${t.name}' object has no attribute '${name}'`);
   }
-  if (t.slotNames && !t.instanceKeys.has(name)) {
+  if (!hasDictSlot(t) && ((t.slotNames && !t.instanceKeys.has(name)) || t.kind !== 'instance')) {
+    if (t.kind !== 'instance') {
+      raise(
+        'AttributeError',
+        `heaplab does not store attributes on instances of '${t.name}' (a ${t.kind} subclass) yet`,
+      );
+    }
     raise('AttributeError', `'${t.name}' object has no attribute '${name}'`);
   }
   const setattr = lookupType(rt, t, '__setattr__');
@@ -381,6 +424,14 @@ export function deleteAttr(rt: Runtime, obj: Ref, name: string): void {
     if (!ok) raise('AttributeError', `'function' object has no attribute '${name}'`);
     return;
   }
+  if (hasDictSlot(t)) {
+    const d = dictSlot(rt, obj, false);
+    rt.newStr(name);
+    const ok = d !== NULL_REF && dictDelete(rt, d, rt.peek());
+    rt.pop();
+    if (!ok) raise('AttributeError', `'${t.name}' object has no attribute '${name}'`);
+    return;
+  }
   const k = t.user ? t.instanceKeys.get(name) : undefined;
   if (k === undefined || k >= rt.heap.length(obj) || rt.heap.get(obj, k) === NULL_REF) {
     raise('AttributeError', `'${t.name}' object has no attribute '${name}'`);
@@ -398,7 +449,11 @@ export function loadMethod(rt: Runtime, obj: Ref, name: string): void {
     const descr = lookupType(rt, t, name);
     if (descr) {
       const kind = rt.kindOf(descr);
-      if ((kind === 'function' || kind === 'descriptor') && !(t.user && instanceAttr(rt, obj, t, name))) {
+      if (
+        (kind === 'function' || kind === 'descriptor') &&
+        !(t.user && t.kind === 'instance' && instanceAttr(rt, obj, t, name)) &&
+        !(hasDictSlot(t) && dictSlotAttr(rt, obj, name))
+      ) {
         rt.push(descr);
         rt.push(obj);
         return;

@@ -214,6 +214,8 @@ export function setupBuiltins(rt: Runtime): void {
     return rt.newInt(s.codePointAt(0)!);
   });
   def('hash', (rt, a) => {
+    const own = rt.typeOf(a[0]).user ? rt.lookupSpecial(a[0], '__hash__') : NULL_REF;
+    if (own && rt.kindOf(own) === 'function') return rt.vm.call(own, [a[0]]);
     const k = hashKey(rt, a[0]);
     if (typeof k === 'number')
       return rt.newInt(Number.isInteger(k) ? (k === -1 ? -2 : k) : Math.floor(k * 1e6));

@@ -1,8 +1,9 @@
 import { NULL_REF, type Ref } from '@heaplab/core';
 import type { Code } from '../compiler/code.js';
 import { lookupType } from './attrs.js';
-import { PyType, raise } from './pytype.js';
+import { isScalarKind, type Kind, type KwArgs, PyType, raise } from './pytype.js';
 import type { FunctionData, Runtime } from './runtime.js';
+import { intSize } from './runtime.js';
 import { dictEntries, dictSet } from './tables.js';
 
 /** Computes a C3 method resolution order. */
@@ -39,9 +40,14 @@ export function createClass(
   options: ClassOptions = {},
 ): PyType {
   const heap = rt.heap;
+  const storage = storageBase(bases);
   for (const b of bases) {
-    if (!b.user && b.kind !== 'object')
+    if (!b.user && b.kind !== 'object' && b !== storage)
       raise('TypeError', `heaplab does not support subclassing '${b.name}' yet`);
+  }
+  // A class that defines __eq__ but not __hash__ is unhashable, as in Python 3.
+  if (attrs.some(([n]) => n === '__eq__') && !attrs.some(([n]) => n === '__hash__')) {
+    attrs = [...attrs, ['__hash__', rt.None]];
   }
   const names = new Set(attrs.map(([n]) => n));
   const slotsAttr = attrs.find(([n]) => n === '__slots__');
@@ -62,20 +68,36 @@ export function createClass(
   const hasDel =
     names.has('__del__') || bases.some((b) => b.mro.some((m) => m.user && m.attrSlots.has('__del__')));
   const nslots = slotNames ? slotNames.filter((s) => s !== '__weakref__' && s !== '__dict__').length : 0;
+  const storageInfo = storage ? heap.types.get(storage.heapType) : undefined;
+  // int and tuple are variable-size objects in CPython: their subclasses get no weak-reference slot.
+  const weak =
+    storage?.kind === 'int' || storage?.kind === 'tuple' ? false : weakrefable || storage !== undefined;
   const heapType = heap.defineType({
     name,
     container: true,
-    weakrefable,
+    weakrefable: weak,
     finalizer: hasDel,
-    baseSize: noDictLayout ? 32 + 8 * nslots + (weakrefable ? 8 : 0) : 56,
+    baseSize: storageInfo
+      ? storageInfo.baseSize + 16
+      : noDictLayout
+        ? 32 + 8 * nslots + (weakrefable ? 8 : 0)
+        : 56,
     slotSize: 0,
+    releaseOrder: storageInfo?.releaseOrder,
     description: `instances of class ${name}`,
   });
-  const t = new PyType(name, heapType, 'instance', options.module ?? '__main__', true);
+  const t = new PyType(
+    name,
+    heapType,
+    storage ? storage.kind : 'instance',
+    options.module ?? '__main__',
+    true,
+  );
   t.bases = bases.length ? bases : [rt.type('object')];
   t.mro = c3(t, t.bases);
-  t.weakrefable = weakrefable;
-  t.headerOffset = noDictLayout ? 16 : 32;
+  t.weakrefable = weak;
+  t.headerOffset = noDictLayout || storage ? 16 : 32;
+  if (storage && isScalarKind(storage.kind)) t.slotNames = null;
   const base = t.bases.find((b) => b.user);
   if (base) for (const [k, v] of base.instanceKeys) t.instanceKeys.set(k, v);
   if (noDictLayout) {
@@ -134,10 +156,78 @@ export function buildClass(rt: Runtime, nbases: number): void {
   rt.dropUnder(nbases + 3);
 }
 
+/** Whether a builtin kind is immutable: its subclasses' instances are made whole by the base's constructor. */
+function isImmutableKind(kind: Kind): boolean {
+  return isScalarKind(kind) || kind === 'tuple';
+}
+
+/** The builtin a class derives from (list, dict, set, tuple, int or str), if any. */
+function storageBase(bases: PyType[]): PyType | undefined {
+  for (const b of bases) {
+    for (const m of b.mro)
+      if (
+        !m.user &&
+        (m.kind === 'list' ||
+          m.kind === 'dict' ||
+          m.kind === 'set' ||
+          m.kind === 'tuple' ||
+          isImmutableKind(m.kind))
+      )
+        return m;
+  }
+  return undefined;
+}
+
+/**
+ * Pushes an instance of a subclass of int, str or tuple: the base's constructor makes the value from
+ * the arguments; the instance carries it as payload, its class in slot 0 and, once an attribute
+ * is set, its `__dict__` in slot 1 (a separate dict, as CPython has for these variable-size
+ * bases). It is a container, tracked from birth, as CPython tracks instances with a dict.
+ */
+function newScalarInstance(rt: Runtime, cls: Ref, args: readonly Ref[], kw: KwArgs | null): Ref {
+  const t = rt.pl<PyType>(cls);
+  const base = t.mro.find((m) => !m.user)!;
+  const plain = rt.callType(base.ref, args, kw);
+  if (base.kind === 'tuple') {
+    // The items move into an object of the subclass (48 + 8n bytes, a dict pointer more than a
+    // tuple); it holds no class reference and takes no attributes in heaplab yet.
+    const items = rt.heap.referents(plain);
+    const tup = rt.heap.allocWith(t.heapType, { slots: items.length, size: 48 + 8 * items.length });
+    for (let k = 0; k < items.length; k++) rt.heap.set(tup, k, items[k]);
+    rt.dropUnder(1);
+    return tup;
+  }
+  const value = rt.pl<number | bigint | string>(plain);
+  const size =
+    base.kind === 'int' ? intSize(value as number | bigint) + 16 : strSubclassSize(value as string);
+  const obj = rt.heap.allocWith(t.heapType, { growable: true, payload: value, size });
+  rt.heap.append(obj, cls);
+  rt.dropUnder(1);
+  return obj;
+}
+
+/** `sys.getsizeof` of a str subclass instance: CPython's non-compact str layout plus its data. */
+function strSubclassSize(s: string): number {
+  let max = 0;
+  let n = 0;
+  for (const ch of s) {
+    max = Math.max(max, ch.codePointAt(0)!);
+    n++;
+  }
+  const width = max < 256 ? 1 : max < 65536 ? 2 : 4;
+  return 112 + (n + 1) * width;
+}
+
 /** Pushes a new, uninitialized instance of class `cls` (exceptions get `args`). */
 export function newInstance(rt: Runtime, cls: Ref, args: readonly Ref[] = []): Ref {
   const t = rt.pl<PyType>(cls);
   const heap = rt.heap;
+  if (isImmutableKind(t.kind)) return newScalarInstance(rt, cls, args, null);
+  if (t.kind === 'list') return heap.allocGrowable(t.heapType, 0);
+  if (t.kind === 'dict' || t.kind === 'set') {
+    const obj = heap.allocWith(t.heapType, { growable: true, payload: { index: new Map(), size: 0 } });
+    return obj;
+  }
   const obj = heap.allocWith(t.heapType, {
     growable: true,
     payload: rt.isExceptionType(t) ? { suppress: false } : undefined,
@@ -156,7 +246,8 @@ export function newInstance(rt: Runtime, cls: Ref, args: readonly Ref[] = []): R
 /** The class's Python `__init__` (a function), or 0 when it has none of its own kind. */
 export function classInit(rt: Runtime, cls: Ref): Ref {
   const t = rt.pl<PyType>(cls);
-  if (!t.user) return NULL_REF;
+  // Subclasses of int and str need the arguments to make the value: the general call path.
+  if (!t.user || isImmutableKind(t.kind)) return NULL_REF;
   const init = lookupType(rt, t, '__init__');
   return init && rt.kindOf(init) === 'function' ? init : NULL_REF;
 }
@@ -169,12 +260,22 @@ export function callClass(
   kw: { names: string[]; values: Ref[] } | null,
 ): Ref {
   const t = rt.pl<PyType>(cls);
-  const inst = newInstance(rt, cls, args);
+  const scalar = isImmutableKind(t.kind);
+  const inst = scalar ? newScalarInstance(rt, cls, args, kw) : newInstance(rt, cls, args);
   const init = lookupType(rt, t, '__init__');
   if (init && rt.kindOf(init) === 'function') {
     const r = rt.vm.call(init, [inst, ...args], kw);
     if (r !== rt.None) raise('TypeError', `__init__() should return None, not '${rt.typeOf(r).name}'`);
     rt.pop();
+  } else if (scalar) {
+    // The base's constructor took the arguments; object's __init__ ignores them.
+  } else if (t.kind !== 'instance') {
+    // A subclass of list, dict or set without its own __init__: fill it as the builtin would.
+    const fill = lookupType(rt, t, '__init__');
+    if (fill) {
+      rt.vm.call(fill, [inst, ...args], kw);
+      rt.pop();
+    }
   } else if (!rt.isExceptionType(t) && (args.length || kw?.names.length)) {
     raise('TypeError', `${t.name}() takes no arguments`);
   }

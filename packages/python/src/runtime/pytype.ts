@@ -49,6 +49,11 @@ export type Kind =
   | 'super'
   | 'instance';
 
+/** Whether instances of a builtin kind hold their value as a payload (int, str): classes deriving from these keep attributes inline. */
+export function isScalarKind(kind: Kind): boolean {
+  return kind === 'int' || kind === 'str';
+}
+
 /** A Python type: builtin or a class made by a program. */
 export class PyType {
   /** The type object on the heap. */

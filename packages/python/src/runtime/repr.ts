@@ -36,9 +36,13 @@ export function reprFloat(x: number): string {
 }
 
 /** `repr(v)`. */
-export function pyRepr(rt: Runtime, v: Ref, seen: Set<Ref> = new Set()): string {
+export function pyRepr(rt: Runtime, v: Ref, seen: Set<Ref> = new Set(), asBase = false): string {
   const heap = rt.heap;
   const t = rt.typeOf(v);
+  if (t.user && t.kind !== 'instance' && !asBase) {
+    const f = userMethod(rt, t, '__repr__');
+    if (f) return callText(rt, f, v, '__repr__');
+  }
   switch (t.kind) {
     case 'int':
       return String(rt.pl<number | bigint>(v));

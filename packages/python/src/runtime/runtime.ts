@@ -315,7 +315,7 @@ export class Runtime {
   newList(items: readonly Ref[] = []): Ref {
     const l = this.heap.allocGrowable(this.ht.list, items.length);
     for (const item of items) this.heap.append(l, item);
-    this.resizeList(l);
+    this.heap.setAuxSize(l, items.length * 8);
     return l;
   }
 
@@ -325,15 +325,27 @@ export class Runtime {
     const l = heap.allocGrowable(this.ht.list, n);
     for (let k = 0; k < n; k++) heap.append(l, heap.roots.peek(n - k));
     this.dropUnder(n);
-    this.resizeList(l);
+    // CPython builds displays of three or more constants by extending an empty list.
+    heap.setAuxSize(l, (n >= 3 ? (n + 1) & ~1 : n) * 8);
     return l;
   }
 
   /** Keeps a list's item array (an auxiliary block, as CPython allocates it) in step with its length. */
   resizeList(l: Ref): void {
-    const n = this.heap.length(l);
-    const cap = n === 0 ? 0 : n + (n >> 3) + (n < 9 ? 3 : 6);
-    this.heap.setAuxSize(l, cap * 8);
+    const heap = this.heap;
+    const n = heap.length(l);
+    const aux = heap.tables.auxSize;
+    const allocated = aux.length ? aux[l & 0xffffff] / 8 : 0;
+    if (n <= allocated && n >= allocated >> 1) return;
+    // CPython's list_resize over-allocation; a first fill of several items is exact, rounded to even.
+    const cap = n === 0 ? 0 : allocated === 0 && n > 1 ? (n + 1) & ~1 : (n + (n >> 3) + 6) & ~3;
+    heap.setAuxSize(l, cap * 8);
+  }
+
+  /** Items a list has room for (CPython's `allocated`). */
+  listAllocated(l: Ref): number {
+    const aux = this.heap.tables.auxSize;
+    return aux.length ? aux[l & 0xffffff] / 8 : 0;
   }
 
   /** Pushes an empty dict. */
@@ -969,7 +981,8 @@ function cmp<T extends number | bigint | string>(op: string, x: T, y: T): boolea
   }
 }
 
-function intSize(v: number | bigint): number {
+/** Bytes of an int object with this value (CPython 3.11: 30-bit digits). */
+export function intSize(v: number | bigint): number {
   let a = typeof v === 'bigint' ? (v < 0n ? -v : v) : Math.abs(v);
   if (a === 0 || a === 0n) return 24;
   let digits = 0;

@@ -41,7 +41,17 @@ export function hashKey(rt: Runtime, v: Ref): unknown {
     }
     case 'instance': {
       const t = rt.typeOf(v);
-      if (rt.lookupSpecial(v, '__hash__') === rt.None) raise('TypeError', `unhashable type: '${t.name}'`);
+      const h = rt.lookupSpecial(v, '__hash__');
+      if (h === rt.None) raise('TypeError', `unhashable type: '${t.name}'`);
+      if (h && rt.kindOf(h) === 'function') {
+        // Equal objects must hash alike; heaplab keys them by the hash alone (unequal objects
+        // with the same hash would share an entry).
+        const r = rt.vm.call(h, [v]);
+        if (!rt.isInt(r)) raise('TypeError', '__hash__ method should return an integer');
+        const key = `h${String(rt.pl<number | bigint>(r))}`;
+        rt.pop();
+        return key;
+      }
       return `o${v & 0xffffff}`;
     }
     default:

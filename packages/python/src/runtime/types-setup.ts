@@ -130,7 +130,7 @@ export function setupTypes(rt: Runtime): void {
   });
   ctor('tuple', (rt, a) => {
     if (!a.length) return rt.push(rt.emptyTuple);
-    if (rt.kindOf(a[0]) === 'tuple') return rt.push(a[0]);
+    if (rt.typeOf(a[0]) === rt.type('tuple')) return rt.push(a[0]);
     const items = iterToArray(rt, a[0]);
     const t = rt.newTuple(items);
     rt.untrackAtBirth(t);
@@ -226,6 +226,33 @@ export function setupTypes(rt: Runtime): void {
   method('object', '__hash__', (rt, a) => rt.newInt(rt.id(a[0]) >> 4));
 
   // ---------------------------------------------------------------- list
+  method('list', '__init__', (rt, a) => {
+    rt.heap.truncate(a[0], 0);
+    if (a.length > 1) {
+      for (const v of iterToArray(rt, a[1])) rt.heap.append(a[0], v);
+      rt.pop();
+    }
+    rt.resizeList(a[0]);
+    return rt.pushNone();
+  });
+  method('dict', '__init__', (rt, a, kw) => {
+    if (a.length > 1) rt.dictUpdate(a[0], a[1]);
+    if (kw) {
+      kw.names.forEach((n, i) => {
+        rt.newStr(n);
+        dictSet(rt, a[0], rt.peek(), kw.values[i]);
+        rt.pop();
+      });
+    }
+    return rt.pushNone();
+  });
+  method('set', '__init__', (rt, a) => {
+    if (a.length > 1) {
+      for (const v of iterToArray(rt, a[1])) setAdd(rt, a[0], v);
+      rt.pop();
+    }
+    return rt.pushNone();
+  });
   method('list', 'append', (rt, a) => {
     if (a.length !== 2)
       raise('TypeError', `list.append() takes exactly one argument (${a.length - 1} given)`);
@@ -564,6 +591,9 @@ export function setupTypes(rt: Runtime): void {
     return rt.newInt(abs.toString(2) === '0' ? 0 : abs.toString(2).length);
   });
   method('float', 'is_integer', (rt, a) => rt.newBool(Number.isInteger(rt.pl<number>(a[0]))));
+  // The builtin repr of a value whose class derives from these (`tuple.__repr__(self)`).
+  for (const name of ['int', 'str', 'tuple', 'list', 'dict', 'set'])
+    method(name, '__repr__', (rt, a) => rt.newStr(pyRepr(rt, a[0], new Set(), true)));
   method('float', '__repr__', (rt, a) => rt.newStr(reprFloat(rt.pl<number>(a[0]))));
 
   // ---------------------------------------------------------------- generators

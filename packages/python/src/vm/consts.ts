@@ -17,6 +17,16 @@ export function materializeConst(rt: Runtime, code: Code, k: number): Ref {
   return ref;
 }
 
+/**
+ * Makes every constant of `code` and of its nested code objects, as CPython's compiler does
+ * before a module runs: constant tuples then exist (tracked) before the program's first
+ * statement, so they count as old allocations and a collection can untrack them.
+ */
+export function materializeAllConsts(rt: Runtime, code: Code): void {
+  for (let k = 0; k < code.consts.length; k++) materializeConst(rt, code, k);
+  for (const nested of code.codes) materializeAllConsts(rt, nested);
+}
+
 function makeConst(rt: Runtime, c: Constant | readonly Constant[]): Ref {
   if (Array.isArray(c)) {
     const items = (c as Constant[]).map((x) => makeConst(rt, x));
