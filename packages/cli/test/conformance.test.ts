@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { normalizeOutput as normalize } from '@heaplab/python';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './helpers.js';
 
@@ -8,18 +9,6 @@ const root = join(import.meta.dirname, '..', '..', 'python', 'test', 'fixtures',
 const cases = readdirSync(join(root, 'cases'))
   .filter((f) => f.endsWith('.py'))
   .sort();
-
-/** The fixtures' normalization: numbered addresses, bare file names in tracebacks. */
-function normalize(text: string): string {
-  const seen = new Map<string, number>();
-  return text
-    .replace(/0x[0-9a-fA-F]{6,}/g, (m) => {
-      const k = m.toLowerCase();
-      if (!seen.has(k)) seen.set(k, seen.size + 1);
-      return `0xADDR${seen.get(k)}`;
-    })
-    .replace(/File "[^"]*\/([^"/]+)"/g, 'File "$1"');
-}
 
 describe.each(['cpython-3.11', 'cpython-3.14'])(
   'heaplab run --profile %s prints what CPython prints',

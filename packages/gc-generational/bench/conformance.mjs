@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runPython } from '../../python/dist/index.js';
+import { normalizeOutput as normalize, runPython } from '../../python/dist/index.js';
 import { createGenerationalCollector, PROFILES } from '../dist/index.js';
 
 const args = process.argv.slice(2);
@@ -16,18 +16,6 @@ const k = args.indexOf('--cases');
 const here = dirname(fileURLToPath(import.meta.url));
 const root = k >= 0 ? args[k + 1] : join(here, '..', '..', 'python', 'test', 'fixtures', 'conformance');
 const json = args.includes('--json');
-
-/** The set's normalization: numbered addresses, bare file names in tracebacks. */
-function normalize(text) {
-  const seen = new Map();
-  return text
-    .replace(/0x[0-9a-fA-F]{6,}/g, (m) => {
-      const key = m.toLowerCase();
-      if (!seen.has(key)) seen.set(key, seen.size + 1);
-      return `0xADDR${seen.get(key)}`;
-    })
-    .replace(/File "[^"]*\/([^"/]+)"/g, 'File "$1"');
-}
 
 const cases = readdirSync(join(root, 'cases'))
   .filter((f) => f.endsWith('.py'))

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type RunOptions, runPython } from '../src/index.js';
+import { normalizeOutput, type RunOptions, runPython } from '../src/index.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -14,20 +14,8 @@ export const FIXTURE_SETS = {
 /** A fixture set's name. */
 export type FixtureSet = keyof typeof FIXTURE_SETS;
 
-/**
- * The README's normalization: addresses of six or more hex digits become `0xADDR<k>` numbered by
- * first appearance; traceback file paths keep only the file name.
- */
-export function normalize(text: string): string {
-  const seen = new Map<string, number>();
-  return text
-    .replace(/0x[0-9a-fA-F]{6,}/g, (m) => {
-      const k = m.toLowerCase();
-      if (!seen.has(k)) seen.set(k, seen.size + 1);
-      return `0xADDR${seen.get(k)}`;
-    })
-    .replace(/File "[^"]*\/([^"/]+)"/g, 'File "$1"');
-}
+/** The README's normalization (see {@link normalizeOutput}). */
+export const normalize = normalizeOutput;
 
 /** Case names (without `.py`), sorted. */
 export function caseNames(set: FixtureSet): string[] {
