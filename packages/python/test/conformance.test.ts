@@ -34,6 +34,8 @@ const NEEDS_CYCLE_GC: Record<string, string> = {
   h42_const_tuple_untrack: 'gc.get_count() and tuple untracking during collections',
   h44_int_str_subclass_cycle: 'collects an int subclass and a str subclass that point at each other',
   h45_tuple_subclasses: 'collects a tuple subclass in a cycle through a list',
+  h47_module_globals: 'gc.get_referrers()',
+  h48_shutdown_module_dict: "the exit collection of __main__'s dict, which its functions keep in a cycle",
 };
 
 const SETS: FixtureSet[] = ['conformance', 'own'];

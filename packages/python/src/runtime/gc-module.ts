@@ -2,7 +2,7 @@ import type { ObjIndex, Ref } from '@heaplab/core';
 import { defFunction, defValue } from './modules.js';
 import { PyErr, raise } from './pytype.js';
 import type { Runtime } from './runtime.js';
-import { dictSet } from './tables.js';
+import { dictEntries, dictSet } from './tables.js';
 import { formatUnraisable } from './unraisable.js';
 
 /** What a collector offering CPython's `gc` module exposes (see `@heaplab/gc-generational`'s `GcApi`). */
@@ -140,8 +140,13 @@ export function makeGc(rt: Runtime): Ref {
     return list(api.getReferrers(a.map((r) => rt.heap.index(r))));
   });
   defFunction(rt, m, 'get_referents', (rt, a) => {
-    if (api) return list(api.getReferents(a.map((r) => rt.heap.index(r))));
-    return rt.newList(a.flatMap((r) => rt.heap.referents(r)));
+    const out: Ref[] = [];
+    for (const r of a) {
+      if (rt.kindOf(r) === 'dict') out.push(...dictReferents(rt, r));
+      else if (api) out.push(...api.getReferents([rt.heap.index(r)]).map((i) => rt.heap.ref(i)));
+      else out.push(...rt.heap.referents(r));
+    }
+    return rt.newList(out);
   });
   defFunction(rt, m, 'is_tracked', (rt, a) =>
     rt.newBool(api ? api.isTracked(rt.heap.index(a[0])) : rt.heap.isTracked(a[0])),
@@ -205,4 +210,11 @@ function invokeCallbacks(
   rt.pop();
   rt.pop();
   rt.pop();
+}
+
+/** A dict's referents as CPython's traverse visits them: values only when every key is a str, else value then key. */
+function dictReferents(rt: Runtime, d: Ref): Ref[] {
+  const entries = dictEntries(rt, d);
+  const strKeys = entries.every(([k]) => rt.kindOf(k) === 'str');
+  return entries.flatMap(([k, v]) => (strKeys ? [v] : [v, k]));
 }
