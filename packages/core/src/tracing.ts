@@ -19,6 +19,7 @@ export class Marker {
   private sp = 0;
   private readonly batchOff = new Int32Array(SCAN_BATCH);
   private readonly batchLen = new Int32Array(SCAN_BATCH);
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: written so the batch's early reads are kept
   private touched = 0;
 
   /** Creates a marker for `heap`. */
