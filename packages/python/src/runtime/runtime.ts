@@ -10,6 +10,19 @@ import { formatValue, pyRepr, pyStr } from './repr.js';
 import { dictDelete, dictEntries, dictGet, dictSet, setAdd, setDelete, setHas } from './tables.js';
 
 const STATIC_BASE = 0x55d6c6000000;
+/** Callables CPython 3.11 calls with an argument tuple (see {@link Runtime.packCallArgs}). */
+const TP_CALL_311 = new Set([
+  'str',
+  'int',
+  'property',
+  'staticmethod',
+  'classmethod',
+  'slice',
+  'zip',
+  'enumerate',
+  'map',
+  'str.format',
+]);
 const SMALL_MIN = -5;
 const SMALL_MAX = 256;
 
@@ -673,6 +686,22 @@ export class Runtime {
   }
 
   // ------------------------------------------------------------ classes and calls
+
+  /**
+   * CPython 3.11 calls some builtins through `tp_call` (no vectorcall): the positional arguments
+   * are packed into a tuple (and keywords into a dict) that lives for the call. Pushes them for
+   * `callable` (a type or builtin name, `str.format` for methods) when it is one of those; the
+   * caller drops them after the result, as CPython frees them after the call returns. They are
+   * real heap objects: they count as young allocations and come from and go to the free lists.
+   */
+  packCallArgs(callable: string, args: readonly Ref[], kw: KwArgs | null): void {
+    if (this.profile !== 'cpython-3.11' || !TP_CALL_311.has(callable)) return;
+    if (args.length) this.newTuple(args);
+    if (kw?.names.length) {
+      const d = this.newDict();
+      kw.names.forEach((name, k) => dictSet(this, d, this.intern(name), kw.values[k]));
+    }
+  }
 
   /** Calls a class: pushes the new object. */
   callType(cls: Ref, args: readonly Ref[], kw: KwArgs | null): Ref {

@@ -181,9 +181,10 @@ export class Interpreter {
       return r;
     }
     if (kind === 'builtin') {
-      const p = rt.pl<{ fn: (rt: Runtime, a: Ref[], kw: KwArgs | null) => Ref }>(callable);
+      const p = rt.pl<{ fn: (rt: Runtime, a: Ref[], kw: KwArgs | null) => Ref; name: string }>(callable);
       const self = rt.heap.get(callable, 0);
       const depth = rt.heap.roots.temps;
+      if (self === NULL_REF) rt.packCallArgs(p.name, args, kw);
       const r =
         self !== NULL_REF && rt.kindOf(self) !== 'module'
           ? p.fn(rt, [self, ...args], kw)
@@ -199,10 +200,13 @@ export class Interpreter {
       if (args.length === 0)
         raise('TypeError', `unbound method ${p.owner.name}.${p.name}() needs an argument`);
       const depth = rt.heap.roots.temps;
+      if (p.owner.name === 'str') rt.packCallArgs(`str.${p.name}`, args.slice(1), kw);
       return this.nativeResult(depth, p.fn(rt, args as Ref[], kw));
     }
     if (kind === 'type') {
       const depth = rt.heap.roots.temps;
+      const t = rt.pl<PyType>(callable);
+      if (!t.user) rt.packCallArgs(t.name, args, kw);
       return this.nativeResult(depth, rt.callType(callable, args, kw));
     }
     if (kind === 'weakref') {
