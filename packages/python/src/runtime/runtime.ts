@@ -331,9 +331,11 @@ export class Runtime {
     heap.untrack(t);
   }
 
-  /** Pushes a list of borrowed, rooted values. */
-  newList(items: readonly Ref[] = []): Ref {
-    const l = this.heap.allocGrowable(this.ht.list, items.length);
+  /** Pushes a list of borrowed, rooted values (`fresh`: past the free list, as `list()` allocates). */
+  newList(items: readonly Ref[] = [], fresh = false): Ref {
+    const l = fresh
+      ? this.heap.allocWith(this.ht.list, { slots: items.length, growable: true, fresh })
+      : this.heap.allocGrowable(this.ht.list, items.length);
     for (const item of items) this.heap.append(l, item);
     this.heap.setAuxSize(l, items.length * 8);
     return l;
@@ -368,10 +370,10 @@ export class Runtime {
     return aux.length ? aux[l & 0xffffff] / 8 : 0;
   }
 
-  /** Pushes an empty dict. */
-  newDict(): Ref {
+  /** Pushes an empty dict (`fresh`: past the free list, as `dict()` allocates). */
+  newDict(fresh = false): Ref {
     const data: TableData = { index: new Map(), size: 0 };
-    return this.heap.allocWith(this.ht.dict, { growable: true, payload: data });
+    return this.heap.allocWith(this.ht.dict, { growable: true, payload: data, fresh });
   }
 
   /** Pushes an empty set (or frozenset). */

@@ -1,7 +1,7 @@
 import { NULL_REF, type Ref } from '@heaplab/core';
 import { sortRefs } from './builtins.js';
 import { makeKeyError } from './exceptions.js';
-import { iterToArray } from './iter.js';
+import { getIter, iterNext, iterToArray } from './iter.js';
 import { newWeakref } from './modules.js';
 import { type KwArgs, PyErr, type PyType, raise } from './pytype.js';
 import { pyRepr, pyStr, reprFloat } from './repr.js';
@@ -121,11 +121,21 @@ export function setupTypes(rt: Runtime): void {
   });
   ctor('str', (rt, a) => (a.length ? rt.newStr(pyStr(rt, a[0])) : rt.newStr('')));
   ctor('bool', (rt, a) => rt.newBool(a.length ? rt.truthy(a[0]) : false));
+  // list() and dict() allocate through tp_alloc in CPython: never from the free list.
   ctor('list', (rt, a) => {
-    if (!a.length) return rt.newList();
-    const items = iterToArray(rt, a[0]);
-    const l = rt.newList(items);
-    rt.dropUnder(1);
+    if (!a.length) return rt.newList([], true);
+    const kind = rt.kindOf(a[0]);
+    if (kind === 'list' || kind === 'tuple') return rt.newList(rt.heap.referents(a[0]), true);
+    // Filled straight from the iterator, as CPython's list() extends the new list.
+    const l = rt.newList([], true);
+    getIter(rt, a[0]);
+    const it = rt.peek();
+    for (let v = iterNext(rt, it); v !== 0; v = iterNext(rt, it)) {
+      rt.heap.roots.popAppend(l);
+      rt.checkSize(rt.heap.length(l));
+    }
+    rt.pop();
+    rt.heap.setAuxSize(l, rt.heap.length(l) * 8);
     return l;
   });
   ctor('tuple', (rt, a) => {
@@ -138,7 +148,7 @@ export function setupTypes(rt: Runtime): void {
     return t;
   });
   ctor('dict', (rt, a, kw) => {
-    const d = rt.newDict();
+    const d = rt.newDict(true);
     if (a.length) rt.dictUpdate(d, a[0]);
     if (kw) {
       kw.names.forEach((n, i) => {
