@@ -34,14 +34,25 @@ export function userMethod(rt: Runtime, t: PyType, name: string): Ref {
   return NULL_REF;
 }
 
-/** Whether instances of a type are int or str subclass instances, whose attributes live in a `__dict__` (slot 1). */
+/**
+ * Whether a type's instances keep their attributes in a separate `__dict__`: int and str subclass
+ * instances (slot 1), and instances of list, tuple, dict, set and frozenset subclasses with a
+ * dict (a header slot).
+ */
 function hasDictSlot(t: PyType): boolean {
-  return t.user && isScalarKind(t.kind);
+  return t.user && (isScalarKind(t.kind) || t.dictHeader >= 0);
 }
 
-/** The `__dict__` of an int or str subclass instance (borrowed), made on first use when `create`. */
-function dictSlot(rt: Runtime, obj: Ref, create: boolean): Ref {
+/** The `__dict__` of an instance whose type {@link hasDictSlot} (borrowed), made on first use when `create`. */
+function dictSlot(rt: Runtime, obj: Ref, t: PyType, create: boolean): Ref {
   const heap = rt.heap;
+  if (t.headerSize) {
+    const d = heap.getHeader(obj, t.dictHeader);
+    if (d || !create) return d;
+    heap.setHeader(obj, t.dictHeader, rt.newDict());
+    rt.pop();
+    return heap.getHeader(obj, t.dictHeader);
+  }
   if (heap.length(obj) > 1) return heap.get(obj, 1);
   if (!create) return NULL_REF;
   const d = rt.newDict();
@@ -50,14 +61,24 @@ function dictSlot(rt: Runtime, obj: Ref, create: boolean): Ref {
   return d;
 }
 
-/** An attribute in the `__dict__` of an int or str subclass instance (borrowed), or 0. */
-function dictSlotAttr(rt: Runtime, obj: Ref, name: string): Ref {
-  const d = dictSlot(rt, obj, false);
+/** An attribute in the `__dict__` of an instance whose type {@link hasDictSlot} (borrowed), or 0. */
+function dictSlotAttr(rt: Runtime, obj: Ref, t: PyType, name: string): Ref {
+  const d = dictSlot(rt, obj, t, false);
   if (!d) return NULL_REF;
-  rt.newStr(name);
-  const v = dictGet(rt, d, rt.peek());
-  rt.pop();
-  return v;
+  return dictGet(rt, d, rt.intern(name));
+}
+
+/** The header slot of a `__slots__` name of a container subclass, or -1. */
+function headerKey(t: PyType, name: string): number {
+  if (!t.headerSize) return -1;
+  return t.instanceKeys.get(name) ?? -1;
+}
+
+/** Whether `obj.name = v` may store an attribute on an instance of user class `t`. */
+function canStore(t: PyType, name: string): boolean {
+  if (t.headerSize) return t.instanceKeys.has(name) || t.dictHeader >= 0;
+  if (hasDictSlot(t)) return true;
+  return t.kind === 'instance' && (!t.slotNames || t.instanceKeys.has(name));
 }
 
 /** An instance attribute stored inline (borrowed), or 0. */
@@ -69,10 +90,13 @@ export function instanceAttr(rt: Runtime, obj: Ref, t: PyType, name: string): Re
 
 /** Stores an instance attribute inline, growing the object's slots as CPython grows its values array. */
 export function setInstanceAttr(rt: Runtime, obj: Ref, t: PyType, name: string, value: Ref): void {
+  const h = headerKey(t, name);
+  if (h >= 0) {
+    rt.heap.setHeader(obj, h, value);
+    return;
+  }
   if (hasDictSlot(t)) {
-    rt.newStr(name);
-    dictSet(rt, dictSlot(rt, obj, true), rt.peek(), value);
-    rt.pop();
+    dictSet(rt, dictSlot(rt, obj, t, true), rt.intern(name), value);
     return;
   }
   let k = t.instanceKeys.get(name);
@@ -158,10 +182,15 @@ export function tryGetAttr(rt: Runtime, obj: Ref, name: string): Ref {
   }
   const descr = lookupType(rt, t, name);
   if (descr && rt.kindOf(descr) === 'property') return bind(rt, descr, obj, t.ref);
-  if (hasDictSlot(t)) {
-    const v = dictSlotAttr(rt, obj, name);
+  const h = headerKey(t, name);
+  if (h >= 0) {
+    const v = rt.heap.getHeader(obj, h);
     if (v) return rt.push(v);
-    if (name === '__dict__') return rt.push(dictSlot(rt, obj, true));
+  }
+  if (hasDictSlot(t)) {
+    const v = dictSlotAttr(rt, obj, t, name);
+    if (v) return rt.push(v);
+    if (name === '__dict__') return rt.push(dictSlot(rt, obj, t, true));
   }
   if (t.user && t.kind === 'instance') {
     const v = instanceAttr(rt, obj, t, name);
@@ -367,15 +396,7 @@ export function setAttr(rt: Runtime, obj: Ref, name: string, value: Ref): void {
       raise('AttributeError', `'${t.name}' object attribute '${name}' is read-only`);
     raise('AttributeError', `'${t.name}' object has no attribute '${name}'`);
   }
-  if (!hasDictSlot(t) && ((t.slotNames && !t.instanceKeys.has(name)) || t.kind !== 'instance')) {
-    if (t.kind !== 'instance') {
-      raise(
-        'AttributeError',
-        `heaplab does not store attributes on instances of '${t.name}' (a ${t.kind} subclass) yet`,
-      );
-    }
-    raise('AttributeError', `'${t.name}' object has no attribute '${name}'`);
-  }
+  if (!canStore(t, name)) raise('AttributeError', `'${t.name}' object has no attribute '${name}'`);
   const setattr = lookupType(rt, t, '__setattr__');
   if (setattr && rt.kindOf(setattr) === 'function') {
     rt.newStr(name);
@@ -424,17 +445,25 @@ export function deleteAttr(rt: Runtime, obj: Ref, name: string): void {
     if (!ok) raise('AttributeError', `'function' object has no attribute '${name}'`);
     return;
   }
+  const h = headerKey(t, name);
+  if (h >= 0) {
+    // An empty __slots__ member names only itself, as CPython's member descriptor does.
+    if (rt.heap.getHeader(obj, h) === NULL_REF) raise('AttributeError', name);
+    rt.heap.setHeader(obj, h, NULL_REF);
+    return;
+  }
   if (hasDictSlot(t)) {
-    const d = dictSlot(rt, obj, false);
-    rt.newStr(name);
-    const ok = d !== NULL_REF && dictDelete(rt, d, rt.peek());
-    rt.pop();
+    const d = dictSlot(rt, obj, t, false);
+    const ok = d !== NULL_REF && dictDelete(rt, d, rt.intern(name));
     if (!ok) raise('AttributeError', `'${t.name}' object has no attribute '${name}'`);
     return;
   }
   const k = t.user ? t.instanceKeys.get(name) : undefined;
   if (k === undefined || k >= rt.heap.length(obj) || rt.heap.get(obj, k) === NULL_REF) {
-    raise('AttributeError', `'${t.name}' object has no attribute '${name}'`);
+    raise(
+      'AttributeError',
+      t.slotNames?.includes(name) ? name : `'${t.name}' object has no attribute '${name}'`,
+    );
   }
   rt.heap.set(obj, k, NULL_REF);
 }
@@ -452,7 +481,7 @@ export function loadMethod(rt: Runtime, obj: Ref, name: string): void {
       if (
         (kind === 'function' || kind === 'descriptor') &&
         !(t.user && t.kind === 'instance' && instanceAttr(rt, obj, t, name)) &&
-        !(hasDictSlot(t) && dictSlotAttr(rt, obj, name))
+        !(hasDictSlot(t) && dictSlotAttr(rt, obj, t, name))
       ) {
         rt.push(descr);
         rt.push(obj);

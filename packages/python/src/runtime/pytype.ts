@@ -68,6 +68,14 @@ export class PyType {
   readonly instanceKeys = new Map<string, number>();
   /** `__slots__` names, or null when instances take any attribute. */
   slotNames: string[] | null = null;
+  /**
+   * Classes deriving from list, tuple, dict, set or frozenset: heap header slots before the items
+   * (the `__slots__` values named by {@link instanceKeys}, then the `__dict__` if any, then the
+   * class), in the order CPython's traversal visits them; 0 for other types.
+   */
+  headerSize = 0;
+  /** The header slot of the `__dict__` (-1: instances have none). */
+  dictHeader = -1;
   /** Whether instances accept weak references. */
   weakrefable = false;
   /** Bytes between an object's block and its `id` (GC header and, for instances, the pre-header). */
