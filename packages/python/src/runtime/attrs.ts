@@ -1,7 +1,14 @@
 import { NULL_REF, type Ref } from '@heaplab/core';
 import type { Code } from '../compiler/code.js';
 import { isScalarKind, type PyType, raise } from './pytype.js';
-import { FN_CLOSURE, FN_DEFAULTS, FN_DICT, type FunctionData, type Runtime } from './runtime.js';
+import {
+  FN_CLOSURE,
+  FN_DEFAULTS,
+  FN_DICT,
+  type FunctionData,
+  type Runtime,
+  type TableData,
+} from './runtime.js';
 import { dictDelete, dictGet, dictSet } from './tables.js';
 
 /** Looks `name` up along a type's MRO: a borrowed reference, or 0. */
@@ -49,7 +56,10 @@ function dictSlot(rt: Runtime, obj: Ref, t: PyType, create: boolean): Ref {
   if (t.headerSize) {
     const d = heap.getHeader(obj, t.dictHeader);
     if (d || !create) return d;
-    heap.setHeader(obj, t.dictHeader, rt.newDict());
+    // A tuple subclass's dict is a plain one; the others share their class's keys.
+    if (t.kind !== 'tuple') rt.pl<TableData>(rt.newDict()).shared = t;
+    else rt.newDict();
+    heap.setHeader(obj, t.dictHeader, rt.peek());
     rt.pop();
     return heap.getHeader(obj, t.dictHeader);
   }
@@ -84,8 +94,54 @@ function canStore(t: PyType, name: string): boolean {
 /** An instance attribute stored inline (borrowed), or 0. */
 export function instanceAttr(rt: Runtime, obj: Ref, t: PyType, name: string): Ref {
   const k = t.instanceKeys.get(name);
+  if (rt.pl<InstanceData | undefined>(obj)?.dict && !(k !== undefined && k <= fixedFields(rt, t)))
+    return dictGet(rt, rt.heap.get(obj, fixedFields(rt, t) + 1), rt.intern(name));
   if (k === undefined || k >= rt.heap.length(obj)) return NULL_REF;
   return rt.heap.get(obj, k);
+}
+
+/** Payload of an instance of a program's class (exceptions keep more in it). */
+interface InstanceData {
+  /** Set once the instance's `__dict__` is materialized: its attributes live in that dict. */
+  dict?: boolean;
+}
+
+const MATERIALIZED: InstanceData = Object.freeze({ dict: true });
+
+/**
+ * Leading instance keys that are fields of the object rather than attributes: an exception's
+ * `args`, `__traceback__`, `__context__` and `__cause__`. They stay inline when the `__dict__`
+ * is materialized, in the slot before it.
+ */
+function fixedFields(rt: Runtime, t: PyType): number {
+  return rt.isExceptionType(t) ? 4 : 0;
+}
+
+/**
+ * The `__dict__` of an instance of a program's class (borrowed). Attributes live inline (slots
+ * after the class) until it is first asked for; then, as in CPython 3.11, a dict is made from
+ * them, takes their place (the slot after the class and any fixed fields) and holds every
+ * attribute from then on.
+ */
+function materializedDict(rt: Runtime, obj: Ref, t: PyType): Ref {
+  const heap = rt.heap;
+  const fixed = fixedFields(rt, t);
+  const data = rt.pl<InstanceData | undefined>(obj);
+  if (data?.dict) return heap.get(obj, fixed + 1);
+  const d = rt.newDict();
+  if (!fixed) rt.pl<TableData>(d).shared = t;
+  const n = heap.length(obj);
+  for (const [name, k] of t.instanceKeys) {
+    if (k <= fixed || k >= n) continue;
+    const v = heap.get(obj, k);
+    if (v !== NULL_REF) dictSet(rt, d, rt.intern(name), v);
+  }
+  while (heap.length(obj) <= fixed) heap.append(obj, NULL_REF);
+  heap.truncate(obj, fixed + 1);
+  rt.heap.roots.popAppend(obj);
+  if (data) data.dict = true;
+  else heap.setPayload(obj, MATERIALIZED);
+  return heap.get(obj, fixed + 1);
 }
 
 /** Stores an instance attribute inline, growing the object's slots as CPython grows its values array. */
@@ -100,9 +156,15 @@ export function setInstanceAttr(rt: Runtime, obj: Ref, t: PyType, name: string, 
     return;
   }
   let k = t.instanceKeys.get(name);
+  const materialized = rt.pl<InstanceData | undefined>(obj)?.dict;
   if (k === undefined) {
     k = t.instanceKeys.size + 1;
     t.instanceKeys.set(name, k);
+    if (t.sharedUsable > 0) t.sharedUsable--;
+  }
+  if (materialized && k > fixedFields(rt, t)) {
+    dictSet(rt, materializedDict(rt, obj, t), rt.intern(name), value);
+    return;
   }
   const heap = rt.heap;
   while (heap.length(obj) <= k) heap.append(obj, NULL_REF);
@@ -195,7 +257,7 @@ export function tryGetAttr(rt: Runtime, obj: Ref, name: string): Ref {
   if (t.user && t.kind === 'instance') {
     const v = instanceAttr(rt, obj, t, name);
     if (v) return rt.push(v);
-    if (name === '__dict__' && !t.slotNames) return instanceDict(rt, obj, t);
+    if (name === '__dict__' && !t.slotNames) return rt.push(materializedDict(rt, obj, t));
   }
   if (descr) return bind(rt, descr, obj, t.ref);
   return specialAttr(rt, obj, name);
@@ -218,19 +280,6 @@ function superAttr(rt: Runtime, sup: Ref, name: string): Ref {
         : bind(rt, v, obj, isClass ? obj : rt.typeOf(obj).ref);
   }
   return NULL_REF;
-}
-
-function instanceDict(rt: Runtime, obj: Ref, t: PyType): Ref {
-  const d = rt.newDict();
-  for (const [name, k] of t.instanceKeys) {
-    if (k >= rt.heap.length(obj)) continue;
-    const v = rt.heap.get(obj, k);
-    if (v === NULL_REF) continue;
-    rt.newStr(name);
-    dictSet(rt, d, rt.peek(), v);
-    rt.pop();
-  }
-  return d;
 }
 
 function classAttr(rt: Runtime, cls: Ref, name: string): Ref {
@@ -396,6 +445,10 @@ export function setAttr(rt: Runtime, obj: Ref, name: string, value: Ref): void {
       raise('AttributeError', `'${t.name}' object attribute '${name}' is read-only`);
     raise('AttributeError', `'${t.name}' object has no attribute '${name}'`);
   }
+  if (name === '__dict__' && (hasDictSlot(t) || (t.kind === 'instance' && !t.slotNames))) {
+    replaceDict(rt, obj, t, value);
+    return;
+  }
   if (!canStore(t, name)) raise('AttributeError', `'${t.name}' object has no attribute '${name}'`);
   const setattr = lookupType(rt, t, '__setattr__');
   if (setattr && rt.kindOf(setattr) === 'function') {
@@ -406,6 +459,21 @@ export function setAttr(rt: Runtime, obj: Ref, name: string, value: Ref): void {
     return;
   }
   setInstanceAttr(rt, obj, t, name, value);
+}
+
+/** `obj.__dict__ = value`: the instance's attributes become the dict's entries. */
+function replaceDict(rt: Runtime, obj: Ref, t: PyType, value: Ref): void {
+  if (rt.typeOf(value).kind !== 'dict')
+    raise('TypeError', `__dict__ must be set to a dictionary, not a '${rt.typeOf(value).name}'`);
+  const heap = rt.heap;
+  if (t.headerSize) heap.setHeader(obj, t.dictHeader, value);
+  else if (t.kind === 'instance') {
+    materializedDict(rt, obj, t);
+    heap.set(obj, fixedFields(rt, t) + 1, value);
+  } else {
+    dictSlot(rt, obj, t, true);
+    heap.set(obj, 1, value);
+  }
 }
 
 /** Sets a class attribute (a slot of the class object). */
@@ -459,6 +527,11 @@ export function deleteAttr(rt: Runtime, obj: Ref, name: string): void {
     return;
   }
   const k = t.user ? t.instanceKeys.get(name) : undefined;
+  if (t.user && rt.pl<InstanceData | undefined>(obj)?.dict && !(k !== undefined && k <= fixedFields(rt, t))) {
+    if (!dictDelete(rt, materializedDict(rt, obj, t), rt.intern(name)))
+      raise('AttributeError', `'${t.name}' object has no attribute '${name}'`);
+    return;
+  }
   if (k === undefined || k >= rt.heap.length(obj) || rt.heap.get(obj, k) === NULL_REF) {
     raise(
       'AttributeError',

@@ -291,10 +291,13 @@ export function newInstance(rt: Runtime, cls: Ref, args: readonly Ref[] = []): R
     }
     return obj;
   }
+  const exception = rt.isExceptionType(t);
   const obj = heap.allocWith(t.heapType, {
     growable: true,
-    payload: rt.isExceptionType(t) ? { suppress: false } : undefined,
+    payload: exception ? { suppress: false } : undefined,
   });
+  // CPython 3.11 gives each new instance's values one entry less of the class's shared keys.
+  if (!exception && t.sharedUsable > 1) t.sharedUsable--;
   heap.append(obj, cls);
   if (rt.isExceptionType(t)) {
     rt.newTuple(args);

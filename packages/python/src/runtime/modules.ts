@@ -2,7 +2,7 @@ import { NULL_REF, type Ref } from '@heaplab/core';
 import { compileModule } from '../compiler/compile.js';
 import { LineMap, parsePython } from '../parse.js';
 import { type NativeFn, type PyType, PyType as PyTypeClass, raise } from './pytype.js';
-import type { Runtime } from './runtime.js';
+import type { Runtime, TableData } from './runtime.js';
 import { WEAKREF_PRELUDE } from './weakref-prelude.js';
 
 /** `import name`: pushes the module (made on first import). */
@@ -58,6 +58,9 @@ export function makeSys(
     let size = rt.heap.sizeOf(a[0]);
     if (t.user && !t.slotNames && t.kind === 'instance') size = 56;
     if (t.kind === 'list') size = rt.heap.types.get(t.heapType).baseSize + 8 * rt.listAllocated(a[0]);
+    const shared = t.kind === 'dict' ? rt.pl<TableData>(a[0]).shared : undefined;
+    if (shared)
+      size = 64 + 8 * ((shared.kind === 'instance' ? shared.instanceKeys.size : 0) + shared.sharedUsable);
     return rt.newInt(size);
   });
   defFunction(rt, m, 'intern', (rt, a) => rt.push(rt.intern(rt.strValue(a[0], 'intern() argument'))));

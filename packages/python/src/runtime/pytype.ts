@@ -76,6 +76,12 @@ export class PyType {
   headerSize = 0;
   /** The header slot of the `__dict__` (-1: instances have none). */
   dictHeader = -1;
+  /**
+   * Room left in the class's shared attribute keys (CPython 3.11's cached keys: 30 entries; each
+   * new attribute name takes one, and each instance made takes one while more than one is left).
+   * A `__dict__` sharing them measures 64 bytes plus 8 per entry and room.
+   */
+  sharedUsable = 30;
   /** Whether instances accept weak references. */
   weakrefable = false;
   /** Bytes between an object's block and its `id` (GC header and, for instances, the pre-header). */
