@@ -112,6 +112,19 @@ describe('heap objects, slots and counts', () => {
     expect(heap.headerSlots(next)).toBe(0);
   });
 
+  it('releases header slots first, in order, then the items in the type release order', () => {
+    const { heap, A, log } = countingHeap();
+    const Rev = heap.defineType({ name: 'Rev', container: true, releaseOrder: 'reverse' });
+    const obj = heap.allocGrowable(Rev, 0);
+    for (const name of ['h0', 'h1', 'i0', 'i1', 'i2']) {
+      heap.allocWith(A, { payload: name });
+      heap.roots.popAppend(obj);
+    }
+    heap.setHeaderSlots(obj, 2);
+    heap.roots.pop();
+    expect(log).toEqual(['del h0', 'del h1', 'del i2', 'del i1', 'del i0']);
+  });
+
   it('frees children in CPython order: finalizer first, then referents depth first, memory last', () => {
     const { heap, A, log } = countingHeap();
     const freed: string[] = [];
