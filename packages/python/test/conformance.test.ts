@@ -37,6 +37,7 @@ const NEEDS_CYCLE_GC: Record<string, string> = {
   h47_tagged_list_cache: 'collects a list subclass whose attribute dict holds it',
   h49_observer_dict_registry: 'collects a dict subclass registry cycle through bound methods',
   h50_edit_instance_dict: 'gc.get_referrers() and collecting a cycle made through __dict__',
+  h51_subclass_release_order: 'collects a list subclass that holds itself in an attribute',
 };
 
 const SETS: FixtureSet[] = ['conformance', 'own'];
