@@ -19,6 +19,8 @@ export interface TableData {
   readonly index: Map<unknown, number>;
   /** Live entries. */
   size: number;
+  /** A `__dict__` made from an instance's attributes: the class whose shared keys it uses. */
+  shared?: PyType;
 }
 
 /** Payload of a function object. */
