@@ -4,20 +4,47 @@ import { isScalarKind, type PyType, raise } from './pytype.js';
 import { FN_CLOSURE, FN_DEFAULTS, FN_DICT, type FunctionData, type Runtime } from './runtime.js';
 import { dictDelete, dictGet, dictSet } from './tables.js';
 
-/** Looks `name` up along a type's MRO: a borrowed reference, or 0. */
+/**
+ * Looks `name` up along a type's MRO: a borrowed reference, or 0. Where it was found is cached
+ * per type until a class changes (`rt.classChanged`); a cached slot emptied since (a collector
+ * clearing a class in a garbage cycle) falls back to the walk.
+ */
 export function lookupType(rt: Runtime, t: PyType, name: string): Ref {
+  const cache = t.lookupCache;
+  if (t.lookupVersion !== rt.classVersion) {
+    cache.clear();
+    t.lookupVersion = rt.classVersion;
+  }
+  const hit = cache.get(name);
+  if (hit !== undefined) {
+    if (hit.owner === null) return hit.value;
+    const v = rt.heap.get(hit.owner.ref, hit.slot);
+    if (v !== NULL_REF) return v;
+    return walkMro(rt, t, name, false);
+  }
+  return walkMro(rt, t, name, true);
+}
+
+function walkMro(rt: Runtime, t: PyType, name: string, remember: boolean): Ref {
   for (const c of t.mro) {
     if (c.user) {
       const slot = c.attrSlots.get(name);
       if (slot !== undefined) {
         const v = rt.heap.get(c.ref, slot);
-        if (v !== NULL_REF) return v;
+        if (v !== NULL_REF) {
+          if (remember) t.lookupCache.set(name, { owner: c, slot, value: NULL_REF });
+          return v;
+        }
       }
     } else {
       const v = c.dict.get(name);
-      if (v !== undefined) return v;
+      if (v !== undefined) {
+        if (remember) t.lookupCache.set(name, { owner: null, slot: 0, value: v });
+        return v;
+      }
     }
   }
+  if (remember) t.lookupCache.set(name, { owner: null, slot: 0, value: NULL_REF });
   return NULL_REF;
 }
 
@@ -90,7 +117,7 @@ function bind(rt: Runtime, descr: Ref, obj: Ref, type: Ref): Ref {
   const heap = rt.heap;
   switch (kind) {
     case 'function': {
-      const m = heap.allocWith(rt.ht.method, { slots: 2 });
+      const m = heap.alloc(rt.ht.method, 2);
       heap.set(m, 0, descr);
       heap.set(m, 1, obj);
       return m;
@@ -100,7 +127,7 @@ function bind(rt: Runtime, descr: Ref, obj: Ref, type: Ref): Ref {
       return rt.newBuiltin(p.name, p.fn, obj);
     }
     case 'classmethod': {
-      const m = heap.allocWith(rt.ht.method, { slots: 2 });
+      const m = heap.alloc(rt.ht.method, 2);
       heap.set(m, 0, heap.get(descr, 0));
       heap.set(m, 1, type);
       return m;
@@ -391,6 +418,7 @@ export function setAttr(rt: Runtime, obj: Ref, name: string, value: Ref): void {
 export function setClassAttr(rt: Runtime, t: PyType, name: string, value: Ref): void {
   if (!t.user) raise('TypeError', `cannot set '${name}' attribute of immutable type '${t.name}'`);
   const heap = rt.heap;
+  rt.classChanged();
   let slot = t.attrSlots.get(name);
   if (slot === undefined) {
     slot = heap.length(t.ref);
@@ -408,6 +436,7 @@ export function deleteAttr(rt: Runtime, obj: Ref, name: string): void {
     if (!c.user || slot === undefined || rt.heap.get(c.ref, slot) === NULL_REF) {
       raise('AttributeError', `type object '${c.name}' has no attribute '${name}'`);
     }
+    rt.classChanged();
     rt.heap.set(c.ref, slot, NULL_REF);
     return;
   }

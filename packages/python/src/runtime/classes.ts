@@ -115,6 +115,7 @@ export function createClass(
     heap.append(cls, rt.peek());
     rt.pop();
   } else rt.heap.roots.popAppend(cls);
+  rt.classChanged();
   for (const [n, v] of attrs) {
     t.attrSlots.set(n, heap.length(cls));
     heap.append(cls, v);
@@ -228,10 +229,7 @@ export function newInstance(rt: Runtime, cls: Ref, args: readonly Ref[] = []): R
     const obj = heap.allocWith(t.heapType, { growable: true, payload: { index: new Map(), size: 0 } });
     return obj;
   }
-  const obj = heap.allocWith(t.heapType, {
-    growable: true,
-    payload: rt.isExceptionType(t) ? { suppress: false } : undefined,
-  });
+  const obj = rt.alloc(t.heapType, 0, rt.isExceptionType(t) ? { suppress: false } : undefined, 0, true);
   heap.append(obj, cls);
   if (rt.isExceptionType(t)) {
     rt.newTuple(args);

@@ -139,7 +139,7 @@ export class Interpreter {
     const rt = this.rt;
     const roots = rt.heap.roots;
     for (let k = 0; k < code.cellArgs.length; k++) {
-      const cell = rt.heap.allocWith(rt.ht.cell, { slots: 1 });
+      const cell = rt.heap.alloc(rt.ht.cell, 1);
       const from = code.cellArgs[k];
       if (from >= 0) {
         const v = roots.getLocal(from);
@@ -1122,7 +1122,7 @@ export class Interpreter {
       qualname: code.qualname,
       globals: this.current!.globals,
     };
-    const fn = heap.allocWith(rt.ht.function, { slots: 4, payload: data });
+    const fn = rt.alloc(rt.ht.function, 4, data);
     if (defaults) heap.set(fn, FN_DEFAULTS, defaults);
     if (closure) heap.set(fn, FN_CLOSURE, closure);
     if (kwdefaults) heap.set(fn, FN_KWDEFAULTS, kwdefaults);
