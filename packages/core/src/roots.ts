@@ -178,9 +178,12 @@ export class RootSet {
   remove(n: number): void {
     this.checkTemps(n + 1);
     const p = this.top - 1 - n;
-    const i = this.stack[p];
-    this.stack.copyWithin(p, p + 1, this.top);
-    this.stack[--this.top] = 0;
+    const stack = this.stack;
+    const i = stack[p];
+    // A loop, not copyWithin: n is small (an operand under a result), where the builtin's call costs most.
+    const end = --this.top;
+    for (let q = p; q < end; q++) stack[q] = stack[q + 1];
+    stack[end] = 0;
     this.heap.step++;
     if (this.heap.events.mask & EVENT_BITS.root) this.tempEvent('remove', i, 0, n);
     this.changed(i, 0);
