@@ -248,6 +248,14 @@ describe('heap objects, slots and counts', () => {
     heap.roots.popFrame();
     expect(heap.liveObjects).toBe(0);
     expect(() => heap.roots.popFrame()).toThrow(/cannot pop the root frame/);
+    // A smaller frame popped next releases only its own slots.
+    const kept = heap.alloc(Plain, 0);
+    heap.roots.pushFrame('g', ['z']);
+    heap.alloc(Plain, 0);
+    heap.roots.popToLocal(0);
+    heap.roots.popFrame();
+    expect(heap.liveObjects).toBe(1);
+    expect(heap.refcount(kept)).toBe(1);
   });
 
   it('removes a temporary from under others, keeping their order and the locals below', () => {
