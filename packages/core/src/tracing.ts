@@ -4,6 +4,9 @@ import type { Heap } from './heap.js';
 import type { ObjIndex } from './ref.js';
 import { F_ALIVE, type ObjectField } from './tables.js';
 
+/** Objects {@link Marker.drain} takes off the worklist at a time (measured best on the core bench). */
+const SCAN_BATCH = 8;
+
 /**
  * Marking with an explicit worklist (no recursion), for tracing collectors. Marks live in a
  * per-object byte compared against an epoch, so starting a new marking costs nothing (the bytes
@@ -14,6 +17,10 @@ export class Marker {
   private epoch = 0;
   private stack = new Int32Array(4096);
   private sp = 0;
+  private readonly batchOff = new Int32Array(SCAN_BATCH);
+  private readonly batchLen = new Int32Array(SCAN_BATCH);
+  // biome-ignore lint/correctness/noUnusedPrivateClassMembers: written so the batch's early reads are kept
+  private touched = 0;
 
   /** Creates a marker for `heap`. */
   constructor(private readonly heap: Heap) {
@@ -59,9 +66,14 @@ export class Marker {
   }
 
   /**
-   * Scans queued objects until the worklist is empty, marking what they reference. Children are
-   * pushed last slot first, so slot 0 is scanned next: the order a recursive depth-first walk
-   * takes, which follows allocation-order links and keeps the scan cache-friendly.
+   * Scans queued objects until the worklist is empty, marking what they reference. Objects are
+   * taken off the worklist in batches of {@link SCAN_BATCH}: first the slot regions of the whole
+   * batch are located and their first words read, then each is scanned. The reads of a batch do
+   * not depend on one another, so the processor waits for their cache misses together instead of
+   * one after another; on a heap far larger than the caches this is most of a trace's time.
+   * Within a batch the top of the worklist is scanned last and children are pushed last slot
+   * first, so slot 0 is scanned next: close to the order of a recursive depth-first walk, which
+   * follows allocation-order links.
    */
   drain(work: WorkCounts): void {
     const heap = this.heap;
@@ -78,22 +90,36 @@ export class Marker {
       this.stack = next;
     }
     const stack = this.stack;
+    const offs = this.batchOff;
+    const lens = this.batchLen;
     let sp = this.sp;
     let visited = 0;
     let scanned = 0;
+    let touched = 0;
     while (sp > 0) {
-      const o = stack[--sp];
-      visited++;
-      const off = slotOff[o];
-      for (let p = off + slotLen[o] - 1; p >= off; p--) {
-        const c = data[p];
-        if (c === 0) continue;
-        scanned++;
-        if (marks[c] === epoch) continue;
-        marks[c] = epoch;
-        stack[sp++] = c;
+      const k = sp < SCAN_BATCH ? sp : SCAN_BATCH;
+      for (let j = 0; j < k; j++) {
+        const o = stack[sp - 1 - j];
+        offs[j] = slotOff[o];
+        lens[j] = slotLen[o];
+      }
+      for (let j = 0; j < k; j++) touched ^= data[offs[j]];
+      sp -= k;
+      visited += k;
+      for (let j = k - 1; j >= 0; j--) {
+        const off = offs[j];
+        for (let p = off + lens[j] - 1; p >= off; p--) {
+          const c = data[p];
+          if (c === 0) continue;
+          scanned++;
+          if (marks[c] === epoch) continue;
+          marks[c] = epoch;
+          stack[sp++] = c;
+        }
       }
     }
+    // Keeps the batch's early reads from being optimized away.
+    this.touched = touched;
     this.sp = 0;
     work.objectsVisited += visited;
     work.refsScanned += scanned;
