@@ -107,9 +107,73 @@ export function setInstanceAttr(rt: Runtime, obj: Ref, t: PyType, name: string, 
     k = t.instanceKeys.size + 1;
     t.instanceKeys.set(name, k);
   }
+  storeInstanceSlot(rt, obj, k, value);
+}
+
+/** Stores into instance slot `k`, growing the object's slots up to it. */
+export function storeInstanceSlot(rt: Runtime, obj: Ref, k: number, value: Ref): void {
   const heap = rt.heap;
   while (heap.length(obj) <= k) heap.append(obj, NULL_REF);
   heap.set(obj, k, value);
+}
+
+/**
+ * What an attribute instruction found for objects of one class: while the class version is
+ * `version`, `getattr`/`setattr` of the instruction's name on instances of `type` reads or writes
+ * instance slot `slot` and nothing else (-1: not so, take the general path).
+ */
+export interface AttrSite {
+  /** The class of the objects. */
+  readonly type: PyType;
+  /** `rt.classVersion` when found. */
+  readonly version: number;
+  /** The instance slot, or -1. */
+  readonly slot: number;
+  /** How many attribute names instances of `type` had then (a new one can make -1 a slot). */
+  readonly keys: number;
+}
+
+/** Whether `site` says nothing (any more) about instances of `t`. */
+export function staleSite(rt: Runtime, site: AttrSite | undefined, t: PyType): boolean {
+  return (
+    site === undefined ||
+    site.type !== t ||
+    site.version !== rt.classVersion ||
+    (site.slot < 0 && site.keys !== t.instanceKeys.size)
+  );
+}
+
+/**
+ * The {@link AttrSite} for reading (`store` false) or writing attribute `name` of instances of
+ * `t`: a slot when they are plain instances of a program's class with `name` among their inline
+ * attributes, no property of that name along the MRO and, for writes, no `__setattr__` of the
+ * program's and room for `name` under `__slots__`.
+ */
+export function attrSite(rt: Runtime, t: PyType, name: string, store: boolean): AttrSite {
+  const k = t.instanceKeys.get(name);
+  let slot = -1;
+  if (
+    k !== undefined &&
+    t.user &&
+    t.kind === 'instance' &&
+    name !== '__class__' &&
+    name !== '__dict__' &&
+    !mroHasProperty(rt, t, name)
+  ) {
+    const setattr = store ? lookupType(rt, t, '__setattr__') : NULL_REF;
+    if (!setattr || rt.kindOf(setattr) !== 'function') slot = k;
+  }
+  return { type: t, version: rt.classVersion, slot, keys: t.instanceKeys.size };
+}
+
+/** Whether any class along `t`'s MRO has a property called `name` (even one a subclass hides). */
+function mroHasProperty(rt: Runtime, t: PyType, name: string): boolean {
+  for (const c of t.mro) {
+    const slot = c.user ? c.attrSlots.get(name) : undefined;
+    const v = slot !== undefined ? rt.heap.get(c.ref, slot) : (c.dict.get(name) ?? NULL_REF);
+    if (v !== NULL_REF && rt.kindOf(v) === 'property') return true;
+  }
+  return false;
 }
 
 function bind(rt: Runtime, descr: Ref, obj: Ref, type: Ref): Ref {
