@@ -1,6 +1,7 @@
 import { Heap } from '@heaplab/core';
 import { createMarkSweepCollector } from '@heaplab/gc-marksweep';
 import { createRefcountCollector } from '@heaplab/gc-refcount';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { moduleGlobals, type RunOptions, runPython } from '../src/index.js';
 import { normalize } from './conformance-kit.js';
@@ -156,6 +157,53 @@ describe('the seed example under each collector', () => {
     const src =
       'import weakref, gc\nclass A: pass\na = A(); a.me = a\nr = weakref.ref(a)\ndel a\ngc.collect()\nprint(r() is not None)\n';
     expect(run(src, { collector: () => createRefcountCollector() }).out).toBe('True\n');
+  });
+});
+
+describe('subclasses of list and dict with attributes', () => {
+  const listOp = fc.oneof(
+    fc.integer({ min: 0, max: 9 }).map((v) => `x.append(${v})`),
+    fc
+      .tuple(fc.integer({ min: -3, max: 3 }), fc.integer({ min: 0, max: 9 }))
+      .map(([i, v]) => `x.insert(${i}, ${v})`),
+    fc.constant('if x: x.pop()'),
+    fc.integer({ min: 0, max: 3 }).map((i) => `if len(x) > ${i}: del x[${i}]`),
+    fc.integer({ min: 0, max: 3 }).map((i) => `if len(x) > ${i}: x[${i}] = x[-1]`),
+    fc.constantFrom('x.sort()', 'x.reverse()', 'x.extend([1, 2])', 'x.clear()', 'x += [7]', 'x[1:3] = [8]'),
+  );
+  const dictOp = fc.oneof(
+    fc
+      .tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 9 }))
+      .map(([k, v]) => `x[${k}] = ${v}`),
+    fc.integer({ min: 0, max: 5 }).map((k) => `x.pop(${k}, None)`),
+    fc.constantFrom('x.clear()', 'x.update({9: 9})', 'x.setdefault(4, 0)'),
+  );
+  const program = (base: string, ops: string[]) =>
+    [
+      `class Sub(${base}):`,
+      '    __slots__ = ("slot", "__dict__")',
+      `plain = ${base}()`,
+      `sub = Sub()`,
+      'sub.slot = "s"',
+      'sub.tag = [sub]',
+      ...ops.flatMap((op) => [`x = plain`, op, `x = sub`, op]),
+      'print(plain == sub, sub == plain, len(sub), sub.slot, sub.tag[0] is sub, sorted(vars(sub)))',
+    ].join('\n');
+
+  it('behave as the plain container under any operations, keeping their slots and dict', () => {
+    fc.assert(
+      fc.property(fc.array(listOp, { maxLength: 25 }), fc.array(dictOp, { maxLength: 25 }), (lops, dops) => {
+        for (const [base, ops] of [
+          ['list', lops],
+          ['dict', dops],
+        ] as const) {
+          const r = run(program(base, ops));
+          expect(r.err).toBe('');
+          expect(r.out).toMatch(/^True True \d+ s True \['tag'\]\n$/);
+        }
+      }),
+      { numRuns: 40 },
+    );
   });
 });
 

@@ -388,7 +388,10 @@ export function setupBuiltins(rt: Runtime): void {
     }
     return d;
   });
-  def('vars', (rt, a) => getAttr(rt, a[0], '__dict__'));
+  def('vars', (rt, a) => {
+    const d = tryGetAttr(rt, a[0], '__dict__');
+    return d || raise('TypeError', 'vars() argument must have __dict__ attribute');
+  });
   def('dir', (rt, a) => {
     const t = rt.typeOf(a[0]);
     const names = new Set<string>();

@@ -55,6 +55,25 @@ function listSort(rt: Runtime, self: Ref, kw: KwArgs | null): void {
   void keep;
 }
 
+/** Whether a value has a length CPython's `list(iterable)` can ask for before iterating. */
+function hasLen(rt: Runtime, v: Ref): boolean {
+  const kind = rt.kindOf(v);
+  return (
+    kind === 'list' ||
+    kind === 'tuple' ||
+    kind === 'dict' ||
+    kind === 'set' ||
+    kind === 'frozenset' ||
+    kind === 'str' ||
+    kind === 'range'
+  );
+}
+
+/** `list(sized)` allocates exactly the length rounded up to even (CPython's `list_preallocate_exact`). */
+function presizeList(rt: Runtime, l: Ref): void {
+  rt.heap.setAuxSize(l, ((rt.heap.length(l) + 1) & ~1) * 8);
+}
+
 /** Registers constructors and methods of builtin types. */
 export function setupTypes(rt: Runtime): void {
   const ctor = (name: string, fn: (rt: Runtime, a: Ref[], kw: KwArgs | null) => Ref) =>
@@ -125,17 +144,21 @@ export function setupTypes(rt: Runtime): void {
   ctor('list', (rt, a) => {
     if (!a.length) return rt.newList([], true);
     const kind = rt.kindOf(a[0]);
-    if (kind === 'list' || kind === 'tuple') return rt.newList(rt.heap.referents(a[0]), true);
-    // Filled straight from the iterator, as CPython's list() extends the new list.
-    const l = rt.newList([], true);
-    getIter(rt, a[0]);
-    const it = rt.peek();
-    for (let v = iterNext(rt, it); v !== 0; v = iterNext(rt, it)) {
-      rt.heap.roots.popAppend(l);
-      rt.checkSize(rt.heap.length(l));
+    let l: Ref;
+    if (kind === 'list' || kind === 'tuple') l = rt.newList(rt.heap.referents(a[0]), true);
+    else {
+      // Filled straight from the iterator, as CPython's list() extends the new list.
+      l = rt.newList([], true);
+      getIter(rt, a[0]);
+      const it = rt.peek();
+      for (let v = iterNext(rt, it); v !== 0; v = iterNext(rt, it)) {
+        rt.heap.roots.popAppend(l);
+        rt.checkSize(rt.heap.length(l));
+      }
+      rt.pop();
+      rt.heap.setAuxSize(l, rt.heap.length(l) * 8);
     }
-    rt.pop();
-    rt.heap.setAuxSize(l, rt.heap.length(l) * 8);
+    if (hasLen(rt, a[0])) presizeList(rt, l);
     return l;
   });
   ctor('tuple', (rt, a) => {
@@ -242,7 +265,8 @@ export function setupTypes(rt: Runtime): void {
       for (const v of iterToArray(rt, a[1])) rt.heap.append(a[0], v);
       rt.pop();
     }
-    rt.resizeList(a[0]);
+    if (a.length > 1 && hasLen(rt, a[1])) presizeList(rt, a[0]);
+    else rt.resizeList(a[0]);
     return rt.pushNone();
   });
   method('dict', '__init__', (rt, a, kw) => {
@@ -649,12 +673,14 @@ export function setupTypes(rt: Runtime): void {
     rt.pop();
     return rt.pushNone();
   });
+  rt.classChanged();
   base.attrSlots.set('__init__', rt.heap.length(base.ref));
   rt.heap.append(base.ref, init);
   const withTb = rt.nativeDescriptor(base, 'with_traceback', (rt, a) => {
     rt.setInstanceAttr(a[0], '__traceback__', a[1]);
     return rt.push(a[0]);
   });
+  rt.classChanged();
   base.attrSlots.set('with_traceback', rt.heap.length(base.ref));
   rt.heap.append(base.ref, withTb);
   void TableDataCheck;
