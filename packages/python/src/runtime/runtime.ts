@@ -7,7 +7,16 @@ import { defineHeapTypes, type HeapTypes } from './heap-types.js';
 import { getIter, iterNext, iterToArray } from './iter.js';
 import { type Kind, type KwArgs, type NativeFn, PyErr, PyType, raise } from './pytype.js';
 import { formatValue, pyRepr, pyStr } from './repr.js';
-import { dictDelete, dictEntries, dictGet, dictSet, setAdd, setDelete, setHas } from './tables.js';
+import {
+  copyDictKeys,
+  dictDelete,
+  dictEntries,
+  dictGet,
+  dictSet,
+  setAdd,
+  setDelete,
+  setHas,
+} from './tables.js';
 
 const STATIC_BASE = 0x55d6c6000000;
 const SMALL_MIN = -5;
@@ -21,6 +30,18 @@ export interface TableData {
   size: number;
   /** A `__dict__` made from an instance's attributes: the class whose shared keys it uses. */
   shared?: PyType;
+  /** A dict's CPython 3.11 key table, for `sys.getsizeof` (see `dictKeysSize`). */
+  keys?: DictKeys;
+}
+
+/** The shape of a dict's key table in CPython 3.11: what `sys.getsizeof` measures beyond the object. */
+export interface DictKeys {
+  /** log2 of the table size. */
+  log2: number;
+  /** Entries that may still be added before the table is resized. */
+  usable: number;
+  /** Whether some key is not a str (24-byte entries instead of 16). */
+  general: boolean;
 }
 
 /** Payload of a function object. */
@@ -580,6 +601,7 @@ export class Runtime {
   /** `d.update(other)` for a dict or an iterable of pairs. */
   dictUpdate(d: Ref, other: Ref): void {
     if (this.kindOf(other) === 'dict') {
+      if (this.pl<TableData>(d).size === 0) copyDictKeys(this, d, other);
       for (const [k, v] of dictEntries(this, other)) dictSet(this, d, k, v);
       return;
     }

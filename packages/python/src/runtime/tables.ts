@@ -75,6 +75,71 @@ export function dictGet(rt: Runtime, d: Ref, key: Ref): Ref {
   return k === undefined ? NULL_REF : rt.heap.get(d, 2 * k + 1);
 }
 
+/** CPython's table size for at least `n` entries' worth of room (`calculate_log2_keysize`). */
+function log2For(n: number): number {
+  return 32 - Math.clz32(((n | 8) - 1) | 7);
+}
+
+/** Entries a table of 2^log2 slots holds (`USABLE_FRACTION`). */
+function capacityOf(log2: number): number {
+  return Math.floor((2 << log2) / 3);
+}
+
+/** Gives dict `d` a table with room for `need` entries, as CPython's `dictresize` does. */
+function resizeKeys(data: TableData, need: number, general: boolean): void {
+  const log2 = log2For(need);
+  data.keys = { log2, usable: capacityOf(log2) - data.size, general };
+}
+
+/** A new key goes into dict `d`'s table: make it, widen it for a non-str key or grow it when full. */
+function keysInsert(rt: Runtime, data: TableData, key: Ref): void {
+  const str = rt.typeOf(key) === rt.type('str');
+  const keys = data.keys;
+  if (keys === undefined) data.keys = { log2: 3, usable: capacityOf(3), general: !str };
+  else {
+    if (!keys.general && !str) resizeKeys(data, data.size * 3, true);
+    if (data.keys!.usable <= 0) resizeKeys(data, data.size * 3, data.keys!.general);
+  }
+  data.keys!.usable--;
+}
+
+/**
+ * A dict display of `n` items (keys and values on the stack under the new dict `d`) starts with
+ * room for them when there are more than five, as CPython's `_PyDict_FromItems` does.
+ */
+export function presizeDisplay(rt: Runtime, d: Ref, n: number): void {
+  if (n <= 5) return;
+  const str = rt.type('str');
+  let general = false;
+  for (let k = 1; k <= n; k++) if (rt.typeOf(rt.peek(2 * k)) !== str) general = true;
+  resizeKeys(rt.pl<TableData>(d), (n * 3 + 1) >> 1, general);
+}
+
+/**
+ * `dict(other)`, `d.copy()`, `{**other}` into an empty dict: CPython copies a compact table
+ * whole, else makes room for the entries before inserting them (`dict_merge`).
+ */
+export function copyDictKeys(rt: Runtime, d: Ref, other: Ref): void {
+  const data = rt.pl<TableData>(d);
+  const src = rt.pl<TableData>(other);
+  const keys = src.keys;
+  if (keys === undefined || src.size === 0 || data.keys !== undefined) return;
+  const entries = capacityOf(keys.log2) - keys.usable;
+  // A copied table comes with the entries the caller is about to insert.
+  if (entries === src.size && (keys.log2 === 3 || capacityOf(keys.log2 - 1) < src.size))
+    data.keys = { ...keys, usable: keys.usable + src.size };
+  else resizeKeys(data, (src.size * 3 + 1) >> 1, keys.general);
+}
+
+/** Bytes of dict `d`'s key table as `sys.getsizeof` counts them (0 while it has none). */
+export function dictKeysSize(rt: Runtime, d: Ref): number {
+  const keys = rt.pl<TableData>(d).keys;
+  if (keys === undefined) return 0;
+  const slots = 1 << keys.log2;
+  const indexBytes = slots <= 128 ? 1 : slots <= 0x8000 ? 2 : 4;
+  return 32 + slots * indexBytes + capacityOf(keys.log2) * (keys.general ? 24 : 16);
+}
+
 /** Stores `value` under `key` in dict `d` (both borrowed). */
 export function dictSet(rt: Runtime, d: Ref, key: Ref, value: Ref): void {
   const heap = rt.heap;
@@ -86,6 +151,7 @@ export function dictSet(rt: Runtime, d: Ref, key: Ref, value: Ref): void {
     heap.set(d, 2 * k + 1, value);
     return;
   }
+  keysInsert(rt, data, key);
   const n = heap.length(d) / 2;
   heap.append(d, key);
   heap.append(d, value);
@@ -136,6 +202,7 @@ export function dictClear(rt: Runtime, d: Ref): void {
   const data = rt.pl<TableData>(d);
   data.index.clear();
   data.size = 0;
+  data.keys = undefined;
   // CPython drops the old entries in insertion order (keys and values), after emptying the dict.
   const old = rt.heap.referents(d);
   rt.newList(old);

@@ -31,7 +31,7 @@ import {
   type FunctionData,
   type Runtime,
 } from '../runtime/runtime.js';
-import { dictSet, setAdd } from '../runtime/tables.js';
+import { dictSet, presizeDisplay, setAdd } from '../runtime/tables.js';
 import { bindArguments } from './bind.js';
 import { materializeConst } from './consts.js';
 import type { Frame, TracebackEntry } from './frame.js';
@@ -816,6 +816,7 @@ export class Interpreter {
         case Op.BUILD_MAP: {
           const n = code[pc + 1];
           const d = rt.newDict();
+          if (n > 5) presizeDisplay(rt, d, n);
           for (let k = 2 * n; k >= 2; k -= 2) dictSet(rt, d, roots.peek(k), roots.peek(k - 1));
           rt.dropUnder(2 * n);
           f.pc = pc + 2;
