@@ -38,6 +38,9 @@ const NEEDS_CYCLE_GC: Record<string, string> = {
   h49_observer_dict_registry: 'collects a dict subclass registry cycle through bound methods',
   h50_edit_instance_dict: 'gc.get_referrers() and collecting a cycle made through __dict__',
   h51_subclass_release_order: 'collects a list subclass that holds itself in an attribute',
+  h47_module_globals: 'gc.get_referrers()',
+  h48_shutdown_module_dict: "the exit collection of __main__'s dict, which its functions keep in a cycle",
+  h49_get_count_builtin_calls: 'gc.get_count()',
 };
 
 const SETS: FixtureSet[] = ['conformance', 'own'];

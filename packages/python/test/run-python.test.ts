@@ -1,8 +1,9 @@
+import { Heap } from '@heaplab/core';
 import { createMarkSweepCollector } from '@heaplab/gc-marksweep';
 import { createRefcountCollector } from '@heaplab/gc-refcount';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type RunOptions, runPython } from '../src/index.js';
+import { moduleGlobals, type RunOptions, runPython } from '../src/index.js';
 import { normalize } from './conformance-kit.js';
 
 function run(source: string, options: RunOptions = {}) {
@@ -203,5 +204,53 @@ describe('subclasses of list and dict with attributes', () => {
       }),
       { numRuns: 40 },
     );
+  });
+});
+
+describe("__main__'s namespace is a heap dict", () => {
+  const program = [
+    'g = globals()',
+    'print(g is globals(), type(g).__name__)',
+    'g["made"] = [1]',
+    'print(made)',
+    'del g["made"]',
+    'print("made" in g)',
+    'class D:',
+    '    def __init__(self, n): self.n = n',
+    '    def __del__(self): print("del", self.n)',
+    'a = D("a")',
+    '_u = D("_u")',
+    '',
+  ].join('\n');
+
+  it('holds the globals under every collector, and is the root that keeps them', () => {
+    for (const collector of [createRefcountCollector, createMarkSweepCollector]) {
+      let heap: Heap | undefined;
+      let names: string[] = [];
+      const r = run(`${program}print("end")\n`, {
+        collector: () => collector(),
+        onStatement: ({ heap: h }) => {
+          heap = h;
+          names = moduleGlobals(h)!.bindings.map((b) => b.name);
+        },
+      });
+      expect(r.out.split('\n').slice(0, 3)).toEqual(['True dict', '[1]', 'False']);
+      expect(names).toEqual(expect.arrayContaining(['__name__', '__builtins__', 'g', 'D', 'a', '_u']));
+      expect(names).not.toContain('made');
+      expect(heap!.roots.globals()).toEqual([]);
+    }
+  });
+
+  it('at exit without a cycle collector, clears one-underscore names first, as CPython clears a module', () => {
+    expect(run(program, { collector: () => createRefcountCollector() }).out).toMatch(/del _u\ndel a\n$/);
+  });
+
+  it('at exit under mark-sweep, the last collection reclaims the dict and runs every finalizer', () => {
+    const r = run(program, { collector: () => createMarkSweepCollector() });
+    expect(r.out.match(/^del .*$/gm)?.sort()).toEqual(['del _u', 'del a']);
+  });
+
+  it('is unknown for a heap no program made', () => {
+    expect(moduleGlobals(new Heap())).toBeUndefined();
   });
 });

@@ -27,6 +27,7 @@ import { formatValue, pyRepr, pyStr } from '../runtime/repr.js';
 import {
   FN_CLOSURE,
   FN_DEFAULTS,
+  FN_GLOBALS,
   FN_KWDEFAULTS,
   type FunctionData,
   type Runtime,
@@ -180,9 +181,10 @@ export class Interpreter {
       return r;
     }
     if (kind === 'builtin') {
-      const p = rt.pl<{ fn: (rt: Runtime, a: Ref[], kw: KwArgs | null) => Ref }>(callable);
+      const p = rt.pl<{ fn: (rt: Runtime, a: Ref[], kw: KwArgs | null) => Ref; name: string }>(callable);
       const self = rt.heap.get(callable, 0);
       const depth = rt.heap.roots.temps;
+      if (self === NULL_REF) rt.packCallArgs(p.name, args, kw);
       const r =
         self !== NULL_REF && rt.kindOf(self) !== 'module'
           ? p.fn(rt, [self, ...args], kw)
@@ -198,10 +200,13 @@ export class Interpreter {
       if (args.length === 0)
         raise('TypeError', `unbound method ${p.owner.name}.${p.name}() needs an argument`);
       const depth = rt.heap.roots.temps;
+      if (p.owner.name === 'str') rt.packCallArgs(`str.${p.name}`, args.slice(1), kw);
       return this.nativeResult(depth, p.fn(rt, args as Ref[], kw));
     }
     if (kind === 'type') {
       const depth = rt.heap.roots.temps;
+      const t = rt.pl<PyType>(callable);
+      if (!t.user) rt.packCallArgs(t.name, args, kw);
       return this.nativeResult(depth, rt.callType(callable, args, kw));
     }
     if (kind === 'weakref') {
@@ -600,18 +605,13 @@ export class Interpreter {
           break;
         }
         case Op.STORE_GLOBAL:
-          if (f.globals) {
-            rt.moduleSet(f.globals, f.code.names[code[pc + 1]], roots.peek(0));
-            roots.pop();
-          } else roots.popToGlobal(f.code.names[code[pc + 1]]);
+          rt.popToGlobal(f.code.names[code[pc + 1]], f.globals);
           f.pc = pc + 2;
           break;
-        case Op.DELETE_GLOBAL: {
-          const name = f.code.names[code[pc + 1]];
-          if (!roots.deleteGlobal(name)) raise('NameError', `name '${name}' is not defined`);
+        case Op.DELETE_GLOBAL:
+          rt.deleteGlobal(f.code.names[code[pc + 1]], f.globals);
           f.pc = pc + 2;
           break;
-        }
         case Op.LOAD_NAME: {
           const name = f.code.names[code[pc + 1]];
           if (f.classBody && rt.dictGetStr(roots.getLocal(0), name)) {
@@ -627,17 +627,14 @@ export class Interpreter {
             dictSet(rt, roots.getLocal(0), roots.peek(0), roots.peek(1));
             roots.pop();
             roots.pop();
-          } else if (f.globals) {
-            rt.moduleSet(f.globals, name, roots.peek(0));
-            roots.pop();
-          } else roots.popToGlobal(name);
+          } else rt.popToGlobal(name, f.globals);
           f.pc = pc + 2;
           break;
         }
         case Op.DELETE_NAME: {
           const name = f.code.names[code[pc + 1]];
           if (f.classBody) rt.dictDelStr(roots.getLocal(0), name);
-          else if (!roots.deleteGlobal(name)) raise('NameError', `name '${name}' is not defined`);
+          else rt.deleteGlobal(name, f.globals);
           f.pc = pc + 2;
           break;
         }
@@ -1123,7 +1120,8 @@ export class Interpreter {
       qualname: code.qualname,
       globals: this.current!.globals,
     };
-    const fn = heap.allocWith(rt.ht.function, { slots: 4, payload: data });
+    const fn = heap.allocWith(rt.ht.function, { slots: 5, payload: data });
+    if (!data.globals) heap.set(fn, FN_GLOBALS, rt.mainDict);
     if (defaults) heap.set(fn, FN_DEFAULTS, defaults);
     if (closure) heap.set(fn, FN_CLOSURE, closure);
     if (kwdefaults) heap.set(fn, FN_KWDEFAULTS, kwdefaults);
