@@ -16,6 +16,7 @@ import {
   setAdd,
   setDelete,
   setHas,
+  setMergeRoom,
 } from './tables.js';
 
 const STATIC_BASE = 0x55d6c6000000;
@@ -45,6 +46,8 @@ export interface TableData {
   shared?: PyType;
   /** A dict's CPython 3.11 key table, for `sys.getsizeof` (see `dictKeysSize`). */
   keys?: DictKeys;
+  /** A set's CPython 3.11 hash table once it outgrows the object's own 8 slots (see `setTableSize`). */
+  table?: { mask: number; fill: number };
 }
 
 /** The shape of a dict's key table in CPython 3.11: what `sys.getsizeof` measures beyond the object. */
@@ -1005,14 +1008,22 @@ export class Runtime {
           `unsupported operand type(s) for ${op}: '${this.typeOf(a).name}' and '${this.typeOf(b).name}'`,
         );
     }
+    // `a | b` copies a then merges b, as CPython's set_or does; `a |= b` merges b.
+    const kb = this.kindOf(b);
+    const merge = op === '|' && (kb === 'set' || kb === 'frozenset');
     if (inplace && !frozen) {
       const keep = new Set(out);
       for (const v of xs) if (!keep.has(v)) setDelete(this, a, v);
+      if (merge) setMergeRoom(this, a, ys.length);
       for (const v of out) setAdd(this, a, v);
       return this.push(a);
     }
     const s = this.newSet(frozen);
-    for (const v of out) setAdd(this, s, v);
+    if (merge) setMergeRoom(this, s, xs.length);
+    for (let k = 0; k < out.length; k++) {
+      if (merge && k === xs.length) setMergeRoom(this, s, ys.length);
+      setAdd(this, s, out[k]);
+    }
     return s;
   }
 

@@ -1,4 +1,5 @@
 import { NULL_REF, type Ref } from '@heaplab/core';
+import { iterToArray } from './iter.js';
 import { raise } from './pytype.js';
 import type { Runtime, TableData } from './runtime.js';
 
@@ -221,6 +222,48 @@ export function setAdd(rt: Runtime, s: Ref, v: Ref): void {
   data.index.set(h, heap.length(s));
   heap.append(s, v);
   data.size++;
+  // CPython's set_add_entry: a slot more in use, and a bigger table at 60 % full.
+  const table = (data.table ??= { mask: 7, fill: 0 });
+  table.fill++;
+  if (table.fill * 5 >= table.mask * 3) resizeSet(data, data.size > 50000 ? data.size * 2 : data.size * 4);
+}
+
+/** Gives a set a table of more than `minused` slots (`set_table_resize`). */
+function resizeSet(data: TableData, minused: number): void {
+  let size = 8;
+  while (size <= minused) size <<= 1;
+  data.table = { mask: size - 1, fill: data.size };
+}
+
+/**
+ * Before the items of a set, frozenset or dict of `n` entries go into set `s`: CPython's
+ * `set_merge` makes room for them all at once.
+ */
+export function setMergeRoom(rt: Runtime, s: Ref, n: number): void {
+  const data = rt.pl<TableData>(s);
+  const table = (data.table ??= { mask: 7, fill: 0 });
+  if ((table.fill + n) * 5 >= table.mask * 3) resizeSet(data, (data.size + n) * 2);
+}
+
+/** Adds every item of `src` to set `s`, merging whole when `src` is a set, frozenset or dict. */
+export function setUpdate(rt: Runtime, s: Ref, src: Ref): void {
+  const kind = rt.kindOf(src);
+  if (kind === 'set' || kind === 'frozenset' || kind === 'dict')
+    setMergeRoom(rt, s, rt.pl<TableData>(src).size);
+  for (const v of iterToArray(rt, src)) setAdd(rt, s, v);
+  rt.pop();
+}
+
+/** Bytes of set `s`'s table beyond the object's own 8 slots, as `sys.getsizeof` counts them. */
+export function setTableSize(rt: Runtime, s: Ref): number {
+  const table = rt.pl<TableData>(s).table;
+  return table !== undefined && table.mask > 7 ? (table.mask + 1) * 16 : 0;
+}
+
+/** Empties set `s` (its table shrinks back to the object's own). */
+export function setClear(rt: Runtime, s: Ref): void {
+  for (const v of rt.heap.referents(s)) setDelete(rt, s, v);
+  rt.pl<TableData>(s).table = undefined;
 }
 
 /** Whether set `s` holds `v`. */

@@ -32,7 +32,7 @@ import {
   type FunctionData,
   type Runtime,
 } from '../runtime/runtime.js';
-import { dictSet, presizeDisplay, setAdd } from '../runtime/tables.js';
+import { dictSet, presizeDisplay, setAdd, setUpdate } from '../runtime/tables.js';
 import { bindArguments } from './bind.js';
 import { materializeConst } from './consts.js';
 import type { Frame, TracebackEntry } from './frame.js';
@@ -866,9 +866,7 @@ export class Interpreter {
           break;
         }
         case Op.SET_UPDATE: {
-          const s = roots.peek(code[pc + 1]);
-          for (const v of iterToArray(rt, roots.peek(0))) setAdd(rt, s, v);
-          roots.pop();
+          setUpdate(rt, roots.peek(code[pc + 1]), roots.peek(0));
           roots.pop();
           f.pc = pc + 2;
           break;
