@@ -311,6 +311,32 @@ describe('heap objects, slots and counts', () => {
     heap.roots.popFrame();
     expect(heap.liveObjects).toBe(0);
     expect(() => heap.roots.popFrame()).toThrow(/cannot pop the root frame/);
+    // A smaller frame popped next releases only its own slots.
+    const kept = heap.alloc(Plain, 0);
+    heap.roots.pushFrame('g', ['z']);
+    heap.alloc(Plain, 0);
+    heap.roots.popToLocal(0);
+    heap.roots.popFrame();
+    expect(heap.liveObjects).toBe(1);
+    expect(heap.refcount(kept)).toBe(1);
+  });
+
+  it('removes a temporary from under others, keeping their order and the locals below', () => {
+    const { heap, Plain } = countingHeap();
+    heap.roots.pushFrame('f', ['x']);
+    const x = heap.alloc(Plain, 0);
+    heap.roots.popToLocal(0);
+    const temps = [0, 1, 2, 3].map(() => heap.alloc(Plain, 0));
+    heap.roots.remove(2);
+    expect(heap.isAlive(temps[1])).toBe(false);
+    expect(heap.roots.frames()[1].temps).toEqual([temps[0], temps[2], temps[3]]);
+    heap.roots.remove(0);
+    heap.roots.remove(1);
+    expect(heap.roots.frames()[1].temps).toEqual([temps[2]]);
+    expect(heap.roots.getLocal(0)).toBe(x);
+    expect(() => heap.roots.remove(1)).toThrow(/only 1 temporaries/);
+    heap.roots.popFrame();
+    expect(heap.liveObjects).toBe(0);
   });
 
   it('moves the top temporaries into a pushed frame as its first locals', () => {

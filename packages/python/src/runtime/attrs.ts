@@ -11,20 +11,47 @@ import {
 } from './runtime.js';
 import { dictDelete, dictGet, dictSet } from './tables.js';
 
-/** Looks `name` up along a type's MRO: a borrowed reference, or 0. */
+/**
+ * Looks `name` up along a type's MRO: a borrowed reference, or 0. Where it was found is cached
+ * per type until a class changes (`rt.classChanged`); a cached slot emptied since (a collector
+ * clearing a class in a garbage cycle) falls back to the walk.
+ */
 export function lookupType(rt: Runtime, t: PyType, name: string): Ref {
+  const cache = t.lookupCache;
+  if (t.lookupVersion !== rt.classVersion) {
+    cache.clear();
+    t.lookupVersion = rt.classVersion;
+  }
+  const hit = cache.get(name);
+  if (hit !== undefined) {
+    if (hit.owner === null) return hit.value;
+    const v = rt.heap.get(hit.owner.ref, hit.slot);
+    if (v !== NULL_REF) return v;
+    return walkMro(rt, t, name, false);
+  }
+  return walkMro(rt, t, name, true);
+}
+
+function walkMro(rt: Runtime, t: PyType, name: string, remember: boolean): Ref {
   for (const c of t.mro) {
     if (c.user) {
       const slot = c.attrSlots.get(name);
       if (slot !== undefined) {
         const v = rt.heap.get(c.ref, slot);
-        if (v !== NULL_REF) return v;
+        if (v !== NULL_REF) {
+          if (remember) t.lookupCache.set(name, { owner: c, slot, value: NULL_REF });
+          return v;
+        }
       }
     } else {
       const v = c.dict.get(name);
-      if (v !== undefined) return v;
+      if (v !== undefined) {
+        if (remember) t.lookupCache.set(name, { owner: null, slot: 0, value: v });
+        return v;
+      }
     }
   }
+  if (remember) t.lookupCache.set(name, { owner: null, slot: 0, value: NULL_REF });
   return NULL_REF;
 }
 
@@ -108,6 +135,11 @@ interface InstanceData {
 
 const MATERIALIZED: InstanceData = Object.freeze({ dict: true });
 
+/** Whether an instance's attributes have moved into its materialized `__dict__` (not inline any more). */
+export function hasMaterializedDict(rt: Runtime, obj: Ref): boolean {
+  return rt.pl<InstanceData | undefined>(obj)?.dict === true;
+}
+
 /**
  * Leading instance keys that are fields of the object rather than attributes: an exception's
  * `args`, `__traceback__`, `__context__` and `__cause__`. They stay inline when the `__dict__`
@@ -166,9 +198,73 @@ export function setInstanceAttr(rt: Runtime, obj: Ref, t: PyType, name: string, 
     dictSet(rt, materializedDict(rt, obj, t), rt.intern(name), value);
     return;
   }
+  storeInstanceSlot(rt, obj, k, value);
+}
+
+/** Stores into instance slot `k`, growing the object's slots up to it. */
+export function storeInstanceSlot(rt: Runtime, obj: Ref, k: number, value: Ref): void {
   const heap = rt.heap;
   while (heap.length(obj) <= k) heap.append(obj, NULL_REF);
   heap.set(obj, k, value);
+}
+
+/**
+ * What an attribute instruction found for objects of one class: while the class version is
+ * `version`, `getattr`/`setattr` of the instruction's name on instances of `type` reads or writes
+ * instance slot `slot` and nothing else (-1: not so, take the general path).
+ */
+export interface AttrSite {
+  /** The class of the objects. */
+  readonly type: PyType;
+  /** `rt.classVersion` when found. */
+  readonly version: number;
+  /** The instance slot, or -1. */
+  readonly slot: number;
+  /** How many attribute names instances of `type` had then (a new one can make -1 a slot). */
+  readonly keys: number;
+}
+
+/** Whether `site` says nothing (any more) about instances of `t`. */
+export function staleSite(rt: Runtime, site: AttrSite | undefined, t: PyType): boolean {
+  return (
+    site === undefined ||
+    site.type !== t ||
+    site.version !== rt.classVersion ||
+    (site.slot < 0 && site.keys !== t.instanceKeys.size)
+  );
+}
+
+/**
+ * The {@link AttrSite} for reading (`store` false) or writing attribute `name` of instances of
+ * `t`: a slot when they are plain instances of a program's class with `name` among their inline
+ * attributes, no property of that name along the MRO and, for writes, no `__setattr__` of the
+ * program's and room for `name` under `__slots__`.
+ */
+export function attrSite(rt: Runtime, t: PyType, name: string, store: boolean): AttrSite {
+  const k = t.instanceKeys.get(name);
+  let slot = -1;
+  if (
+    k !== undefined &&
+    t.user &&
+    t.kind === 'instance' &&
+    name !== '__class__' &&
+    name !== '__dict__' &&
+    !mroHasProperty(rt, t, name)
+  ) {
+    const setattr = store ? lookupType(rt, t, '__setattr__') : NULL_REF;
+    if (!setattr || rt.kindOf(setattr) !== 'function') slot = k;
+  }
+  return { type: t, version: rt.classVersion, slot, keys: t.instanceKeys.size };
+}
+
+/** Whether any class along `t`'s MRO has a property called `name` (even one a subclass hides). */
+function mroHasProperty(rt: Runtime, t: PyType, name: string): boolean {
+  for (const c of t.mro) {
+    const slot = c.user ? c.attrSlots.get(name) : undefined;
+    const v = slot !== undefined ? rt.heap.get(c.ref, slot) : (c.dict.get(name) ?? NULL_REF);
+    if (v !== NULL_REF && rt.kindOf(v) === 'property') return true;
+  }
+  return false;
 }
 
 function bind(rt: Runtime, descr: Ref, obj: Ref, type: Ref): Ref {
@@ -176,7 +272,7 @@ function bind(rt: Runtime, descr: Ref, obj: Ref, type: Ref): Ref {
   const heap = rt.heap;
   switch (kind) {
     case 'function': {
-      const m = heap.allocWith(rt.ht.method, { slots: 2 });
+      const m = heap.alloc(rt.ht.method, 2);
       heap.set(m, 0, descr);
       heap.set(m, 1, obj);
       return m;
@@ -186,7 +282,7 @@ function bind(rt: Runtime, descr: Ref, obj: Ref, type: Ref): Ref {
       return rt.newBuiltin(p.name, p.fn, obj);
     }
     case 'classmethod': {
-      const m = heap.allocWith(rt.ht.method, { slots: 2 });
+      const m = heap.alloc(rt.ht.method, 2);
       heap.set(m, 0, heap.get(descr, 0));
       heap.set(m, 1, type);
       return m;
@@ -480,6 +576,7 @@ function replaceDict(rt: Runtime, obj: Ref, t: PyType, value: Ref): void {
 export function setClassAttr(rt: Runtime, t: PyType, name: string, value: Ref): void {
   if (!t.user) raise('TypeError', `cannot set '${name}' attribute of immutable type '${t.name}'`);
   const heap = rt.heap;
+  rt.classChanged();
   let slot = t.attrSlots.get(name);
   if (slot === undefined) {
     slot = heap.length(t.ref);
@@ -497,6 +594,7 @@ export function deleteAttr(rt: Runtime, obj: Ref, name: string): void {
     if (!c.user || slot === undefined || rt.heap.get(c.ref, slot) === NULL_REF) {
       raise('AttributeError', `type object '${c.name}' has no attribute '${name}'`);
     }
+    rt.classChanged();
     rt.heap.set(c.ref, slot, NULL_REF);
     return;
   }

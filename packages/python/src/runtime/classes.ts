@@ -136,6 +136,7 @@ export function createClass(
     heap.append(cls, rt.peek());
     rt.pop();
   } else rt.heap.roots.popAppend(cls);
+  rt.classChanged();
   for (const [n, v] of attrs) {
     t.attrSlots.set(n, heap.length(cls));
     heap.append(cls, v);
@@ -288,10 +289,7 @@ export function newInstance(rt: Runtime, cls: Ref, args: readonly Ref[] = []): R
     return obj;
   }
   const exception = rt.isExceptionType(t);
-  const obj = heap.allocWith(t.heapType, {
-    growable: true,
-    payload: exception ? { suppress: false } : undefined,
-  });
+  const obj = rt.alloc(t.heapType, 0, exception ? { suppress: false } : undefined, 0, true);
   // CPython 3.11 gives each new instance's values one entry less of the class's shared keys.
   if (!exception && t.sharedUsable > 1) t.sharedUsable--;
   heap.append(obj, cls);

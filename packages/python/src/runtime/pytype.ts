@@ -54,6 +54,19 @@ export function isScalarKind(kind: Kind): boolean {
   return kind === 'int' || kind === 'str';
 }
 
+/**
+ * Where a name was found along a type's MRO: in slot `slot` of user class `owner`'s object, or,
+ * when `owner` is null, the value itself (a builtin type's attribute, or 0 for not found).
+ */
+export interface TypeLookup {
+  /** The user class holding the attribute, or null. */
+  readonly owner: PyType | null;
+  /** Its slot in the class object. */
+  readonly slot: number;
+  /** The value when `owner` is null. */
+  readonly value: Ref;
+}
+
 /** A Python type: builtin or a class made by a program. */
 export class PyType {
   /** The type object on the heap. */
@@ -90,6 +103,10 @@ export class PyType {
   bases: PyType[] = [];
   /** Whether this type derives from BaseException (computed on first use). */
   isException: boolean | undefined;
+  /** Where MRO lookups of names found them (see `lookupType`), valid while {@link lookupVersion} is current. */
+  readonly lookupCache = new Map<string, TypeLookup>();
+  /** The runtime's class version the cache was filled under. */
+  lookupVersion = -1;
 
   /** Creates a type descriptor. */
   constructor(

@@ -124,6 +124,8 @@ export class Runtime {
   readonly NULL_MARK: Ref;
   /** Constructors of builtin types, by type. */
   readonly constructors = new Map<PyType, NativeFn>();
+  /** Changes whenever a class's attributes change: MRO lookups cached before are stale. */
+  classVersion = 0;
   /** Largest number of items one operation may create before raising MemoryError. */
   maxItems = 50_000_000;
   /** Writes to stdout. */
@@ -219,6 +221,11 @@ export class Runtime {
 
   // ------------------------------------------------------------ stack
 
+  /** Invalidates every type's cached MRO lookups: call before changing a class's attributes. */
+  classChanged(): void {
+    this.classVersion++;
+  }
+
   /** Pushes a borrowed reference on the top frame's temporaries and returns it. */
   push(ref: Ref): Ref {
     this.heap.roots.push(ref);
@@ -252,6 +259,18 @@ export class Runtime {
     const roots = this.heap.roots;
     for (let k = n - 1; k >= 1; k--) roots.remove(k);
     roots.remove(1);
+  }
+
+  /**
+   * Pushes a new object of heap type `type` with `slots` empty slots (`growable`: a growable
+   * container with room for them) and `payload`: `heap.allocWith` without an options object, for
+   * the hot paths. `size` 0 takes the type's default.
+   */
+  alloc(type: number, slots: number, payload: unknown, size = 0, growable = false): Ref {
+    const heap = this.heap;
+    const ref = growable ? heap.allocGrowable(type, slots, size) : heap.alloc(type, slots, size);
+    if (payload !== undefined) heap.tables.payload[ref & 0xffffff] = payload;
+    return ref;
   }
 
   // ------------------------------------------------------------ values
@@ -292,7 +311,7 @@ export class Runtime {
     if (typeof v === 'number' && v >= SMALL_MIN && v <= SMALL_MAX)
       return this.push(this.smallInts[v - SMALL_MIN]);
     const size = intSize(v);
-    return this.heap.allocWith(this.ht.int, { payload: v, size });
+    return this.alloc(this.ht.int, 0, v, size);
   }
 
   /** Pushes a bool. */
@@ -307,7 +326,7 @@ export class Runtime {
 
   /** Pushes a float. */
   newFloat(x: number): Ref {
-    return this.heap.allocWith(this.ht.float, { payload: x });
+    return this.alloc(this.ht.float, 0, x);
   }
 
   /** Pushes a new str (the empty string and one-character Latin-1 strings are shared, as in CPython). */
@@ -315,7 +334,7 @@ export class Runtime {
     if (s.length <= 1 && (s.length === 0 || s.charCodeAt(0) < 256)) {
       return this.push(this.intern(s));
     }
-    return this.heap.allocWith(this.ht.str, { payload: s, size: strSize(s) });
+    return this.alloc(this.ht.str, 0, s, strSize(s));
   }
 
   /** The interned (shared, never freed) str with this text. */
@@ -397,18 +416,18 @@ export class Runtime {
   /** Pushes an empty dict. */
   newDict(): Ref {
     const data: TableData = { index: new Map(), size: 0 };
-    return this.heap.allocWith(this.ht.dict, { growable: true, payload: data });
+    return this.alloc(this.ht.dict, 0, data, 0, true);
   }
 
   /** Pushes an empty set (or frozenset). */
   newSet(frozen = false): Ref {
     const data: TableData = { index: new Map(), size: 0 };
-    return this.heap.allocWith(frozen ? this.ht.frozenset : this.ht.set, { growable: true, payload: data });
+    return this.alloc(frozen ? this.ht.frozenset : this.ht.set, 0, data, 0, true);
   }
 
   /** Pushes a native function object. */
   newBuiltin(name: string, fn: NativeFn, self: Ref = NULL_REF): Ref {
-    const b = this.heap.allocWith(this.ht.builtin, { slots: 1, payload: { name, fn } });
+    const b = this.alloc(this.ht.builtin, 1, { name, fn });
     if (self !== NULL_REF) this.heap.set(b, 0, self);
     return b;
   }
@@ -420,6 +439,7 @@ export class Runtime {
 
   /** Adds a native method to a builtin type. */
   defMethod(t: PyType, name: string, fn: NativeFn): void {
+    this.classChanged();
     t.dict.set(name, this.staticObject(this.ht.descriptor, { name, fn, owner: t }, 88, false));
   }
 

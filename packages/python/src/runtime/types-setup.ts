@@ -662,12 +662,14 @@ export function setupTypes(rt: Runtime): void {
     rt.pop();
     return rt.pushNone();
   });
+  rt.classChanged();
   base.attrSlots.set('__init__', rt.heap.length(base.ref));
   rt.heap.append(base.ref, init);
   const withTb = rt.nativeDescriptor(base, 'with_traceback', (rt, a) => {
     rt.setInstanceAttr(a[0], '__traceback__', a[1]);
     return rt.push(a[0]);
   });
+  rt.classChanged();
   base.attrSlots.set('with_traceback', rt.heap.length(base.ref));
   rt.heap.append(base.ref, withTb);
   void TableDataCheck;

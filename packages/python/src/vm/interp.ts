@@ -1,7 +1,16 @@
 import { HeapLimitError, NULL_REF, type Ref } from '@heaplab/core';
 import type { Code } from '../compiler/code.js';
 import { BINARY_OPS, COMPARE_OPS, Op } from '../opcodes.js';
-import { deleteAttr, getAttr, loadMethod, setAttr } from '../runtime/attrs.js';
+import {
+  attrSite,
+  deleteAttr,
+  getAttr,
+  hasMaterializedDict,
+  loadMethod,
+  setAttr,
+  staleSite,
+  storeInstanceSlot,
+} from '../runtime/attrs.js';
 import { buildClass } from '../runtime/classes.js';
 import {
   excAttr,
@@ -140,7 +149,7 @@ export class Interpreter {
     const rt = this.rt;
     const roots = rt.heap.roots;
     for (let k = 0; k < code.cellArgs.length; k++) {
-      const cell = rt.heap.allocWith(rt.ht.cell, { slots: 1 });
+      const cell = rt.heap.alloc(rt.ht.cell, 1);
       const from = code.cellArgs[k];
       if (from >= 0) {
         const v = roots.getLocal(from);
@@ -639,16 +648,50 @@ export class Interpreter {
           break;
         }
         case Op.LOAD_ATTR: {
-          getAttr(rt, roots.peek(0), f.code.names[code[pc + 1]]);
-          rt.dropUnder(1);
+          const obj = roots.peek(0);
+          const t = rt.typeOf(obj);
+          const site = f.code.attrSites[pc];
           f.pc = pc + 2;
+          if (
+            site !== undefined &&
+            site.type === t &&
+            site.version === rt.classVersion &&
+            !hasMaterializedDict(rt, obj)
+          ) {
+            const k = site.slot;
+            const v = k >= 0 && k < heap.length(obj) ? heap.get(obj, k) : NULL_REF;
+            if (v !== NULL_REF) {
+              roots.push(v);
+              roots.remove(1);
+              break;
+            }
+          }
+          const name = f.code.names[code[pc + 1]];
+          getAttr(rt, obj, name);
+          rt.dropUnder(1);
+          if (t.user && staleSite(rt, site, t)) f.code.attrSites[pc] = attrSite(rt, t, name, false);
           break;
         }
         case Op.STORE_ATTR: {
-          setAttr(rt, roots.peek(0), f.code.names[code[pc + 1]], roots.peek(1));
-          roots.pop();
-          roots.pop();
+          const obj = roots.peek(0);
+          const t = rt.typeOf(obj);
+          const site = f.code.attrSites[pc];
           f.pc = pc + 2;
+          if (
+            site !== undefined &&
+            site.type === t &&
+            site.version === rt.classVersion &&
+            site.slot >= 0 &&
+            !hasMaterializedDict(rt, obj)
+          ) {
+            storeInstanceSlot(rt, obj, site.slot, roots.peek(1));
+          } else {
+            const name = f.code.names[code[pc + 1]];
+            setAttr(rt, obj, name, roots.peek(1));
+            if (t.user && staleSite(rt, site, t)) f.code.attrSites[pc] = attrSite(rt, t, name, true);
+          }
+          roots.pop();
+          roots.pop();
           break;
         }
         case Op.DELETE_ATTR:
@@ -1118,7 +1161,7 @@ export class Interpreter {
       qualname: code.qualname,
       globals: this.current!.globals,
     };
-    const fn = heap.allocWith(rt.ht.function, { slots: 5, payload: data });
+    const fn = rt.alloc(rt.ht.function, 5, data);
     if (!data.globals) heap.set(fn, FN_GLOBALS, rt.mainDict);
     if (defaults) heap.set(fn, FN_DEFAULTS, defaults);
     if (closure) heap.set(fn, FN_CLOSURE, closure);
