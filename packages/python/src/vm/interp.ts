@@ -41,7 +41,7 @@ import {
   type FunctionData,
   type Runtime,
 } from '../runtime/runtime.js';
-import { dictSet, setAdd } from '../runtime/tables.js';
+import { dictSet, presizeDisplay, setAdd, setUpdate } from '../runtime/tables.js';
 import { bindArguments } from './bind.js';
 import { materializeConst } from './consts.js';
 import type { Frame, TracebackEntry } from './frame.js';
@@ -856,6 +856,7 @@ export class Interpreter {
         case Op.BUILD_MAP: {
           const n = code[pc + 1];
           const d = rt.newDict();
+          if (n > 5) presizeDisplay(rt, d, n);
           for (let k = 2 * n; k >= 2; k -= 2) dictSet(rt, d, roots.peek(k), roots.peek(k - 1));
           rt.dropUnder(2 * n);
           f.pc = pc + 2;
@@ -908,9 +909,7 @@ export class Interpreter {
           break;
         }
         case Op.SET_UPDATE: {
-          const s = roots.peek(code[pc + 1]);
-          for (const v of iterToArray(rt, roots.peek(0))) setAdd(rt, s, v);
-          roots.pop();
+          setUpdate(rt, roots.peek(code[pc + 1]), roots.peek(0));
           roots.pop();
           f.pc = pc + 2;
           break;
