@@ -81,6 +81,20 @@ export class PyType {
   readonly instanceKeys = new Map<string, number>();
   /** `__slots__` names, or null when instances take any attribute. */
   slotNames: string[] | null = null;
+  /**
+   * Classes deriving from list, tuple, dict, set or frozenset: heap header slots before the items
+   * (the `__slots__` values named by {@link instanceKeys}, then the `__dict__` if any, then the
+   * class), in the order CPython's traversal visits them; 0 for other types.
+   */
+  headerSize = 0;
+  /** The header slot of the `__dict__` (-1: instances have none). */
+  dictHeader = -1;
+  /**
+   * Room left in the class's shared attribute keys (CPython 3.11's cached keys: 30 entries; each
+   * new attribute name takes one, and each instance made takes one while more than one is left).
+   * A `__dict__` sharing them measures 64 bytes plus 8 per entry and room.
+   */
+  sharedUsable = 30;
   /** Whether instances accept weak references. */
   weakrefable = false;
   /** Bytes between an object's block and its `id` (GC header and, for instances, the pre-header). */

@@ -7,6 +7,7 @@ import {
   getAttr,
   loadMethod,
   setAttr,
+  siteSlot,
   staleSite,
   storeInstanceSlot,
 } from '../runtime/attrs.js';
@@ -35,6 +36,7 @@ import { formatValue, pyRepr, pyStr } from '../runtime/repr.js';
 import {
   FN_CLOSURE,
   FN_DEFAULTS,
+  FN_GLOBALS,
   FN_KWDEFAULTS,
   type FunctionData,
   type Runtime,
@@ -188,9 +190,10 @@ export class Interpreter {
       return r;
     }
     if (kind === 'builtin') {
-      const p = rt.pl<{ fn: (rt: Runtime, a: Ref[], kw: KwArgs | null) => Ref }>(callable);
+      const p = rt.pl<{ fn: (rt: Runtime, a: Ref[], kw: KwArgs | null) => Ref; name: string }>(callable);
       const self = rt.heap.get(callable, 0);
       const depth = rt.heap.roots.temps;
+      if (self === NULL_REF) rt.packCallArgs(p.name, args, kw);
       const r =
         self !== NULL_REF && rt.kindOf(self) !== 'module'
           ? p.fn(rt, [self, ...args], kw)
@@ -206,10 +209,13 @@ export class Interpreter {
       if (args.length === 0)
         raise('TypeError', `unbound method ${p.owner.name}.${p.name}() needs an argument`);
       const depth = rt.heap.roots.temps;
+      if (p.owner.name === 'str') rt.packCallArgs(`str.${p.name}`, args.slice(1), kw);
       return this.nativeResult(depth, p.fn(rt, args as Ref[], kw));
     }
     if (kind === 'type') {
       const depth = rt.heap.roots.temps;
+      const t = rt.pl<PyType>(callable);
+      if (!t.user) rt.packCallArgs(t.name, args, kw);
       return this.nativeResult(depth, rt.callType(callable, args, kw));
     }
     if (kind === 'weakref') {
@@ -608,18 +614,13 @@ export class Interpreter {
           break;
         }
         case Op.STORE_GLOBAL:
-          if (f.globals) {
-            rt.moduleSet(f.globals, f.code.names[code[pc + 1]], roots.peek(0));
-            roots.pop();
-          } else roots.popToGlobal(f.code.names[code[pc + 1]]);
+          rt.popToGlobal(f.code.names[code[pc + 1]], f.globals);
           f.pc = pc + 2;
           break;
-        case Op.DELETE_GLOBAL: {
-          const name = f.code.names[code[pc + 1]];
-          if (!roots.deleteGlobal(name)) raise('NameError', `name '${name}' is not defined`);
+        case Op.DELETE_GLOBAL:
+          rt.deleteGlobal(f.code.names[code[pc + 1]], f.globals);
           f.pc = pc + 2;
           break;
-        }
         case Op.LOAD_NAME: {
           const name = f.code.names[code[pc + 1]];
           if (f.classBody && rt.dictGetStr(roots.getLocal(0), name)) {
@@ -635,17 +636,14 @@ export class Interpreter {
             dictSet(rt, roots.getLocal(0), roots.peek(0), roots.peek(1));
             roots.pop();
             roots.pop();
-          } else if (f.globals) {
-            rt.moduleSet(f.globals, name, roots.peek(0));
-            roots.pop();
-          } else roots.popToGlobal(name);
+          } else rt.popToGlobal(name, f.globals);
           f.pc = pc + 2;
           break;
         }
         case Op.DELETE_NAME: {
           const name = f.code.names[code[pc + 1]];
           if (f.classBody) rt.dictDelStr(roots.getLocal(0), name);
-          else if (!roots.deleteGlobal(name)) raise('NameError', `name '${name}' is not defined`);
+          else rt.deleteGlobal(name, f.globals);
           f.pc = pc + 2;
           break;
         }
@@ -654,9 +652,9 @@ export class Interpreter {
           const t = rt.typeOf(obj);
           const site = f.code.attrSites[pc];
           f.pc = pc + 2;
-          if (site !== undefined && site.type === t && site.version === rt.classVersion) {
-            const k = site.slot;
-            const v = k >= 0 && k < heap.length(obj) ? heap.get(obj, k) : NULL_REF;
+          const k = siteSlot(rt, site, t, obj);
+          if (k >= 0) {
+            const v = k < heap.length(obj) ? heap.get(obj, k) : NULL_REF;
             if (v !== NULL_REF) {
               roots.push(v);
               roots.remove(1);
@@ -674,9 +672,9 @@ export class Interpreter {
           const t = rt.typeOf(obj);
           const site = f.code.attrSites[pc];
           f.pc = pc + 2;
-          if (site !== undefined && site.type === t && site.version === rt.classVersion && site.slot >= 0) {
-            storeInstanceSlot(rt, obj, site.slot, roots.peek(1));
-          } else {
+          const k = siteSlot(rt, site, t, obj);
+          if (k >= 0) storeInstanceSlot(rt, obj, k, roots.peek(1));
+          else {
             const name = f.code.names[code[pc + 1]];
             setAttr(rt, obj, name, roots.peek(1));
             if (t.user && staleSite(rt, site, t)) f.code.attrSites[pc] = attrSite(rt, t, name, true);
@@ -1153,7 +1151,8 @@ export class Interpreter {
       qualname: code.qualname,
       globals: this.current!.globals,
     };
-    const fn = rt.alloc(rt.ht.function, 4, data);
+    const fn = rt.alloc(rt.ht.function, 5, data);
+    if (!data.globals) heap.set(fn, FN_GLOBALS, rt.mainDict);
     if (defaults) heap.set(fn, FN_DEFAULTS, defaults);
     if (closure) heap.set(fn, FN_CLOSURE, closure);
     if (kwdefaults) heap.set(fn, FN_KWDEFAULTS, kwdefaults);
