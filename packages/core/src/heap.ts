@@ -302,6 +302,7 @@ export class Heap {
     t.slotOff[i] = this.slots.allocate(cap);
     t.slotCap[i] = cap === 0 ? 0 : SlotPool.capacityFor(cap);
     t.slotLen[i] = growable ? 0 : nslots;
+    t.header[i] = 0;
     this.liveObjects++;
     this.liveBytes += size;
     this.step++;
@@ -377,11 +378,15 @@ export class Heap {
 
   // ---------------------------------------------------------------- slots
 
-  /** The reference in slot `slot` of `obj` ({@link NULL_REF} when empty); borrowed, not counted. */
+  /**
+   * The reference in slot `slot` of `obj` ({@link NULL_REF} when empty); borrowed, not counted.
+   * Slot numbers of this and the other item operations count after the object's header slots
+   * (see {@link setHeaderSlots}).
+   */
   get(obj: Ref, slot: number): Ref {
     const o = this.index(obj);
     this.checkSlot(o, slot);
-    return this.ref(this.slots.data[this.tables.slotOff[o] + slot]);
+    return this.ref(this.slots.data[this.tables.slotOff[o] + this.tables.header[o] + slot]);
   }
 
   /** Writes `value` (or {@link NULL_REF}) into slot `slot` of `obj`; the old referent is released. */
@@ -395,8 +400,52 @@ export class Heap {
       v = value & 0xffffff;
       if (value !== epoch[v] * 16777216 + v) throw this.staleError(value);
     }
-    if (!(slot >= 0 && slot < this.tables.slotLen[o]) || (slot | 0) !== slot) this.checkSlot(o, slot);
-    this.storeSlot(o, slot, v, false);
+    const h = this.tables.header[o];
+    if (!(slot >= 0 && slot < this.tables.slotLen[o] - h) || (slot | 0) !== slot) this.checkSlot(o, slot);
+    this.storeSlot(o, slot + h, v, false);
+  }
+
+  /**
+   * Makes the first `n` slots of `obj` header slots: the item operations (`get`, `set`, `length`,
+   * `append`, `insert`, `removeAt`, `truncate`, `permute`, `referents`) skip them, so a container
+   * can keep references of its own (a `__dict__`, a class) before its items. Collectors, release
+   * and events see every slot by its raw position.
+   */
+  setHeaderSlots(obj: Ref, n: number): void {
+    const o = this.index(obj);
+    if (!(n >= 0 && n <= 255 && n <= this.tables.slotLen[o]) || !Number.isInteger(n)) {
+      throw new HeapError(
+        `[heaplab] ${n} header slots for ${describeObject(this, o)} (${this.tables.slotLen[o]} slots)`,
+      );
+    }
+    this.tables.header[o] = n;
+  }
+
+  /** Number of header slots of `obj` (see {@link setHeaderSlots}). */
+  headerSlots(obj: Ref): number {
+    return this.tables.header[this.index(obj)];
+  }
+
+  /** The reference in header slot `k` of `obj` ({@link NULL_REF} when empty); borrowed. */
+  getHeader(obj: Ref, k: number): Ref {
+    const o = this.index(obj);
+    this.checkHeader(o, k);
+    return this.ref(this.slots.data[this.tables.slotOff[o] + k]);
+  }
+
+  /** Writes `value` (or {@link NULL_REF}) into header slot `k` of `obj`; the old referent is released. */
+  setHeader(obj: Ref, k: number, value: Ref): void {
+    const o = this.index(obj);
+    this.checkHeader(o, k);
+    this.storeSlot(o, k, value === NULL_REF ? 0 : this.index(value), false);
+  }
+
+  private checkHeader(o: ObjIndex, k: number): void {
+    if (!(k >= 0 && k < this.tables.header[o]) || !Number.isInteger(k)) {
+      throw new HeapError(
+        `[heaplab] header slot ${k} out of range for ${describeObject(this, o)} (${this.tables.header[o]} header slots)`,
+      );
+    }
   }
 
   /** Writes by index, without handle checks (collectors and trusted tools). */
@@ -472,9 +521,12 @@ export class Heap {
     else this.release.release(i);
   }
 
-  /** Number of slots of `obj` (the length of a growable container). */
+  /** Number of slots of `obj` after its header slots (the length of a growable container). */
   length(obj: Ref): number {
-    return this.tables.slotLen[this.index(obj)];
+    const o = this.index(obj);
+    const n = this.tables.slotLen[o] - this.tables.header[o];
+    // A collector may empty a garbage container, header included.
+    return Math.max(n, 0);
   }
 
   /** Appends `value` to a growable container. */
@@ -487,8 +539,10 @@ export class Heap {
   insert(obj: Ref, at: number, value: Ref): void {
     const o = this.growableIndex(obj);
     const v = value === NULL_REF ? 0 : this.index(value);
+    const h = this.tables.header[o];
     const n = this.tables.slotLen[o];
-    if (at < 0 || at > n) throw new HeapError(`[heaplab] insert position ${at} outside 0..${n}`);
+    if (at < 0 || at > n - h) throw new HeapError(`[heaplab] insert position ${at} outside 0..${n - h}`);
+    at += h;
     this.ensureCapacity(o, n + 1);
     const off = this.tables.slotOff[o];
     this.slots.data.copyWithin(off + at + 1, off + at, off + n);
@@ -501,8 +555,10 @@ export class Heap {
   /** Removes slot `at` of a growable container, shifting later slots down; the referent is released. */
   removeAt(obj: Ref, at: number): void {
     const o = this.growableIndex(obj);
+    const h = this.tables.header[o];
     const n = this.tables.slotLen[o];
-    if (at < 0 || at >= n) throw new HeapError(`[heaplab] remove position ${at} outside 0..${n - 1}`);
+    if (at < 0 || at >= n - h) throw new HeapError(`[heaplab] remove position ${at} outside 0..${n - h - 1}`);
+    at += h;
     const off = this.tables.slotOff[o];
     const data = this.slots.data;
     const old = data[off + at];
@@ -510,6 +566,7 @@ export class Heap {
     data[off + n - 1] = 0;
     this.tables.slotLen[o] = n - 1;
     this.step++;
+    // Events give raw positions (header slots included), as writes do.
     if (this.events.mask & EVENT_BITS.mutation) this.mutated({ action: 'remove', obj, at });
     if (this.barrier) this.collector.doWriteBarrier!(o, at, old, 0);
     if (old !== 0) this.dec(old);
@@ -518,8 +575,11 @@ export class Heap {
   /** Shrinks a growable container to `length` slots, releasing the dropped referents last to first. */
   truncate(obj: Ref, length: number): void {
     const o = this.growableIndex(obj);
+    const h = this.tables.header[o];
     const n = this.tables.slotLen[o];
-    if (length < 0 || length > n) throw new HeapError(`[heaplab] truncate length ${length} outside 0..${n}`);
+    if (length < 0 || length > n - h)
+      throw new HeapError(`[heaplab] truncate length ${length} outside 0..${n - h}`);
+    length += h;
     const off = this.tables.slotOff[o];
     const dropped = Array.from(this.slots.data.subarray(off + length, off + n));
     this.slots.data.fill(0, off + length, off + n);
@@ -535,23 +595,25 @@ export class Heap {
   /** Reorders the slots of `obj`: slot k receives what was in slot `order[k]` (no counts change). */
   permute(obj: Ref, order: readonly number[]): void {
     const o = this.index(obj);
-    const n = this.tables.slotLen[o];
+    const h = this.tables.header[o];
+    const n = this.tables.slotLen[o] - h;
     if (order.length !== n) throw new HeapError(`[heaplab] permutation of ${order.length} for ${n} slots`);
+    if (h !== 0) order = [...Array.from({ length: h }, (_, k) => k), ...order.map((k) => k + h)];
     const off = this.tables.slotOff[o];
-    const before = Array.from(this.slots.data.subarray(off, off + n));
-    for (let k = 0; k < n; k++) this.slots.data[off + k] = before[order[k]];
+    const before = Array.from(this.slots.data.subarray(off, off + n + h));
+    for (let k = h; k < n + h; k++) this.slots.data[off + k] = before[order[k]];
     this.step++;
     if (this.events.mask & EVENT_BITS.mutation) this.mutated({ action: 'permute', obj, order: [...order] });
     if (this.barrier)
-      for (let k = 0; k < n; k++) this.collector.doWriteBarrier!(o, k, before[k], before[order[k]]);
+      for (let k = h; k < n + h; k++) this.collector.doWriteBarrier!(o, k, before[k], before[order[k]]);
   }
 
-  /** The referents of `obj`, in slot order (empty slots skipped). */
+  /** The referents of `obj` after its header slots, in slot order (empty slots skipped). */
   referents(obj: Ref): Ref[] {
     const o = this.index(obj);
     const out: Ref[] = [];
     const off = this.tables.slotOff[o];
-    for (let k = 0; k < this.tables.slotLen[o]; k++) {
+    for (let k = this.tables.header[o]; k < this.tables.slotLen[o]; k++) {
       const v = this.slots.data[off + k];
       if (v !== 0) out.push(this.ref(v));
     }
@@ -578,10 +640,9 @@ export class Heap {
   }
 
   private checkSlot(o: ObjIndex, slot: number): void {
-    if (slot < 0 || slot >= this.tables.slotLen[o] || !Number.isInteger(slot)) {
-      throw new HeapError(
-        `[heaplab] slot ${slot} out of range for ${describeObject(this, o)} (${this.tables.slotLen[o]} slots)`,
-      );
+    const n = this.tables.slotLen[o] - this.tables.header[o];
+    if (slot < 0 || slot >= n || !Number.isInteger(slot)) {
+      throw new HeapError(`[heaplab] slot ${slot} out of range for ${describeObject(this, o)} (${n} slots)`);
     }
   }
 

@@ -53,9 +53,11 @@ export class ReleaseEngine {
     const t = heap.tables;
     const len = t.slotLen[obj];
     const reverse = heap.types.get(t.type[obj]).releaseOrder === 'reverse';
+    // Header slots go first, in order; the release order applies to the items after them.
+    const h = t.header[obj];
     const zeroHook = heap.collector.doRefcountZero;
     while (cursor < len) {
-      const k = reverse ? len - 1 - cursor : cursor;
+      const k = reverse && cursor >= h ? len - 1 - (cursor - h) : cursor;
       cursor++;
       const data = heap.slots.data;
       const p = t.slotOff[obj] + k;

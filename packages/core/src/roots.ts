@@ -51,7 +51,9 @@ export class RootSet {
     }
     const base = this.top - args;
     this.reserve(localNames.length - args);
-    this.stack.fill(0, base + args, base + localNames.length);
+    const stack = this.stack;
+    // Loops, not fill: frames are small, where the builtin's call costs most.
+    for (let p = base + args; p < base + localNames.length; p++) stack[p] = 0;
     this.top = base + localNames.length;
     this.frameBase.push(base);
     this.frameLocals.push(localNames.length);
@@ -70,9 +72,13 @@ export class RootSet {
     const end = this.top;
     // Releasing can run finalizers that pop frames of their own: only the outermost pop reuses the buffer.
     const held = this.popping === 0 ? this.popBuffer : [];
-    held.length = 0;
-    for (let p = base; p < end; p++) held.push(this.stack[p]);
-    this.stack.fill(0, base, end);
+    const n = end - base;
+    const stack = this.stack;
+    // The buffer keeps its length (setting it costs a runtime call): only its first n entries count.
+    for (let k = 0; k < n; k++) {
+      held[k] = stack[base + k];
+      stack[base + k] = 0;
+    }
     this.top = base;
     const name = this.frameName[depth];
     this.frameBase.pop();
@@ -83,7 +89,7 @@ export class RootSet {
     this.frameEvent('pop', name);
     this.popping++;
     try {
-      for (let k = 0; k < held.length; k++) if (held[k] !== 0) this.changed(held[k], 0);
+      for (let k = 0; k < n; k++) if (held[k] !== 0) this.changed(held[k], 0);
     } finally {
       this.popping--;
     }
@@ -178,9 +184,12 @@ export class RootSet {
   remove(n: number): void {
     this.checkTemps(n + 1);
     const p = this.top - 1 - n;
-    const i = this.stack[p];
-    this.stack.copyWithin(p, p + 1, this.top);
-    this.stack[--this.top] = 0;
+    const stack = this.stack;
+    const i = stack[p];
+    // A loop, not copyWithin: n is small (an operand under a result), where the builtin's call costs most.
+    const end = --this.top;
+    for (let q = p; q < end; q++) stack[q] = stack[q + 1];
+    stack[end] = 0;
     this.heap.step++;
     if (this.heap.events.mask & EVENT_BITS.root) this.tempEvent('remove', i, 0, n);
     this.changed(i, 0);

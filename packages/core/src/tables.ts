@@ -49,6 +49,11 @@ export class HeapTables {
   slotLen: Int32Array;
   /** Capacity of the slot region. */
   slotCap: Int32Array;
+  /**
+   * Header slots: how many leading slots of the object the item operations of `Heap`
+   * skip (a Python object's `__dict__` and class before a list's items). Collectors see all slots.
+   */
+  header: Uint8Array;
   /** Scalar payloads (int value, str text...), sparse. */
   payload: unknown[];
   /** Address of the auxiliary block (a list's item array, a dict's table), 0 if none. */
@@ -78,6 +83,7 @@ export class HeapTables {
     this.slotOff = new Int32Array(capacity);
     this.slotLen = new Int32Array(capacity);
     this.slotCap = new Int32Array(capacity);
+    this.header = new Uint8Array(capacity);
     this.payload = [];
     this.auxAddr = new Float64Array(0);
     this.auxSize = new Uint32Array(0);
@@ -120,6 +126,7 @@ export class HeapTables {
     this.slotOff = grow(this.slotOff, capacity);
     this.slotLen = grow(this.slotLen, capacity);
     this.slotCap = grow(this.slotCap, capacity);
+    this.header = grow(this.header, capacity);
     if (this.auxAddr.length !== 0) {
       this.auxAddr = grow(this.auxAddr, capacity);
       this.auxSize = grow(this.auxSize, capacity);

@@ -97,7 +97,7 @@ export class Marker {
     let scanned = 0;
     let touched = 0;
     while (sp > 0) {
-      const k = sp < SCAN_BATCH ? sp : SCAN_BATCH;
+      const k = Math.min(sp, SCAN_BATCH);
       for (let j = 0; j < k; j++) {
         const o = stack[sp - 1 - j];
         offs[j] = slotOff[o];

@@ -62,6 +62,69 @@ describe('heap objects, slots and counts', () => {
     expect(items.map((r) => heap.isAlive(r))).toEqual([false, false, false, true, false]);
   });
 
+  it('keeps header slots out of the item operations; counts, release and events see them raw', () => {
+    const { heap, Plain, List } = countingHeap();
+    const list = heap.allocGrowable(List, 0);
+    heap.roots.popToGlobal('list');
+    const owner = heap.alloc(Plain, 0);
+    heap.append(list, NULL_REF);
+    heap.append(list, owner);
+    heap.roots.pop();
+    heap.setHeaderSlots(list, 2);
+    expect(heap.headerSlots(list)).toBe(2);
+    expect(heap.length(list)).toBe(0);
+    expect(heap.referents(list)).toEqual([]);
+    const items: Ref[] = [];
+    for (let k = 0; k < 3; k++) {
+      items.push(heap.alloc(Plain, 0));
+      heap.append(list, items[k]);
+      heap.roots.pop();
+    }
+    const writes: [number, string][] = [];
+    const mutations: unknown[] = [];
+    heap.events.on('write', (e) => writes.push([e.slot, e.via]));
+    heap.events.on('mutation', (e) => mutations.push('at' in e ? e.at : 'order' in e ? e.order : e));
+    heap.set(list, 0, items[2]);
+    heap.insert(list, 1, items[1]);
+    expect(heap.referents(list)).toEqual([items[2], items[1], items[1], items[2]]);
+    expect(heap.get(list, 3)).toBe(items[2]);
+    expect(() => heap.get(list, 4)).toThrow(/slot 4 out of range .* \(4 slots\)/);
+    heap.removeAt(list, 0);
+    heap.permute(list, [2, 1, 0]);
+    expect(heap.referents(list)).toEqual([items[2], items[1], items[1]]);
+    expect(writes).toEqual([
+      [2, 'set'],
+      [3, 'insert'],
+    ]);
+    expect(mutations).toEqual([2, [0, 1, 4, 3, 2]]);
+    const dict = heap.alloc(Plain, 0);
+    heap.setHeader(list, 0, dict);
+    heap.roots.pop();
+    expect(heap.getHeader(list, 0)).toBe(dict);
+    expect(() => heap.getHeader(list, 2)).toThrow(/header slot 2 out of range/);
+    heap.truncate(list, 0);
+    expect(heap.isAlive(items[0])).toBe(false);
+    expect(heap.getHeader(list, 1)).toBe(owner);
+    expect(heap.refcount(owner)).toBe(1);
+    heap.roots.setGlobal('list', NULL_REF);
+    expect([owner, dict, ...items].some((r) => heap.isAlive(r))).toBe(false);
+    const next = heap.allocGrowable(List, 0);
+    expect(heap.headerSlots(next)).toBe(0);
+  });
+
+  it('releases header slots first, in order, then the items in the type release order', () => {
+    const { heap, A, log } = countingHeap();
+    const Rev = heap.defineType({ name: 'Rev', container: true, releaseOrder: 'reverse' });
+    const obj = heap.allocGrowable(Rev, 0);
+    for (const name of ['h0', 'h1', 'i0', 'i1', 'i2']) {
+      heap.allocWith(A, { payload: name });
+      heap.roots.popAppend(obj);
+    }
+    heap.setHeaderSlots(obj, 2);
+    heap.roots.pop();
+    expect(log).toEqual(['del h0', 'del h1', 'del i2', 'del i1', 'del i0']);
+  });
+
   it('frees children in CPython order: finalizer first, then referents depth first, memory last', () => {
     const { heap, A, log } = countingHeap();
     const freed: string[] = [];
@@ -248,6 +311,32 @@ describe('heap objects, slots and counts', () => {
     heap.roots.popFrame();
     expect(heap.liveObjects).toBe(0);
     expect(() => heap.roots.popFrame()).toThrow(/cannot pop the root frame/);
+    // A smaller frame popped next releases only its own slots.
+    const kept = heap.alloc(Plain, 0);
+    heap.roots.pushFrame('g', ['z']);
+    heap.alloc(Plain, 0);
+    heap.roots.popToLocal(0);
+    heap.roots.popFrame();
+    expect(heap.liveObjects).toBe(1);
+    expect(heap.refcount(kept)).toBe(1);
+  });
+
+  it('removes a temporary from under others, keeping their order and the locals below', () => {
+    const { heap, Plain } = countingHeap();
+    heap.roots.pushFrame('f', ['x']);
+    const x = heap.alloc(Plain, 0);
+    heap.roots.popToLocal(0);
+    const temps = [0, 1, 2, 3].map(() => heap.alloc(Plain, 0));
+    heap.roots.remove(2);
+    expect(heap.isAlive(temps[1])).toBe(false);
+    expect(heap.roots.frames()[1].temps).toEqual([temps[0], temps[2], temps[3]]);
+    heap.roots.remove(0);
+    heap.roots.remove(1);
+    expect(heap.roots.frames()[1].temps).toEqual([temps[2]]);
+    expect(heap.roots.getLocal(0)).toBe(x);
+    expect(() => heap.roots.remove(1)).toThrow(/only 1 temporaries/);
+    heap.roots.popFrame();
+    expect(heap.liveObjects).toBe(0);
   });
 
   it('moves the top temporaries into a pushed frame as its first locals', () => {

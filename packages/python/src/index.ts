@@ -19,6 +19,7 @@ export type {
   StmtOf,
 } from './ast.js';
 export { BASIC_REFCOUNT_NAME, createBasicRefcountCollector } from './basic-refcount.js';
+export { type GlobalBinding, type ModuleGlobals, moduleGlobals } from './module-globals.js';
 export { normalizeOutput } from './normalize-output.js';
 export type { Profile, RunOptions, RunResult, StatementInfo, StopInfo } from './options.js';
 export { PySyntaxError, parsePython } from './parse.js';

@@ -1,6 +1,7 @@
-import { type Collector, Heap, HeapLimitError, NULL_REF } from '@heaplab/core';
+import { type Collector, Heap, HeapLimitError, NULL_REF, type Ref } from '@heaplab/core';
 import { createBasicRefcountCollector } from './basic-refcount.js';
 import { compileModule } from './compiler/compile.js';
+import { registerRuntime } from './module-globals.js';
 import type { RunOptions, RunResult, StopInfo } from './options.js';
 import { LineMap, PySyntaxError, parsePython } from './parse.js';
 import { setupBuiltins } from './runtime/builtins.js';
@@ -10,6 +11,7 @@ import { makeSys, makeTypes, makeWeakref } from './runtime/modules.js';
 import { PyErr, StopRun } from './runtime/pytype.js';
 import { pyStr } from './runtime/repr.js';
 import { Runtime } from './runtime/runtime.js';
+import { dictSet } from './runtime/tables.js';
 import { setupTypes } from './runtime/types-setup.js';
 import { formatUnraisable, pythonHost } from './runtime/unraisable.js';
 import { materializeAllConsts } from './vm/consts.js';
@@ -54,6 +56,8 @@ export function runPython(source: string, options: RunOptions = {}): RunResult {
     throw e;
   }
   const rt = new Runtime(heap, options.profile ?? 'cpython-3.11');
+  rt.makeMainDict(fileName);
+  registerRuntime(heap, rt);
   rt.out = out;
   rt.err = err;
   heap.host = pythonHost(rt) as unknown as Heap['host'];
@@ -177,14 +181,32 @@ function shutdown(rt: Runtime): void {
       }
     }
   }
-  const roots = rt.heap.roots;
-  const names = roots.globalNames();
+  // `__main__` leaves `sys.modules`: its dict lives on only while a cycle holds it (its functions
+  // refer to it), which the last full collection reclaims, finalizers first, in collection order.
+  const heap = rt.heap;
+  const d = rt.mainDict;
+  const cycles = heap.traits.reclaimsCycles;
+  heap.roots.unpin(d);
+  if (cycles) heap.collect({ kind: 'full', reason: 'end' });
+  if (!heap.isAlive(d)) return;
+  // Still alive (no cycle collector, or frozen): cleared as a module that outlives its removal.
+  rt.push(d);
+  clearModuleDict(rt, d);
+  rt.pop();
+  if (cycles) heap.collect({ kind: 'full', reason: 'end' });
+}
+
+/** Sets `__main__`'s names to None: one-underscore names first, then the rest but `__builtins__`. */
+function clearModuleDict(rt: Runtime, d: Ref): void {
+  const heap = rt.heap;
   for (const pass of [0, 1]) {
-    for (const name of names) {
+    // Entry by entry as the dict stands (a finalizer may add or delete globals meanwhile).
+    for (let k = 0; 2 * k < heap.length(d); k++) {
+      const key = heap.get(d, 2 * k);
+      if (key === NULL_REF || heap.get(d, 2 * k + 1) === rt.None || rt.kindOf(key) !== 'str') continue;
+      const name = rt.pl<string>(key);
       const underscore = name.startsWith('_') && !name.startsWith('__');
-      if ((pass === 0) !== underscore) continue;
-      if (roots.getGlobal(name) !== NULL_REF) roots.setGlobal(name, rt.None);
+      if (pass === 0 ? underscore : name !== '__builtins__') dictSet(rt, d, key, rt.None);
     }
   }
-  if (rt.heap.traits.reclaimsCycles) rt.heap.collect({ kind: 'full', reason: 'end' });
 }

@@ -1,7 +1,9 @@
+import { Heap } from '@heaplab/core';
 import { createMarkSweepCollector } from '@heaplab/gc-marksweep';
 import { createRefcountCollector } from '@heaplab/gc-refcount';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type RunOptions, runPython } from '../src/index.js';
+import { moduleGlobals, type RunOptions, runPython } from '../src/index.js';
 import { normalize } from './conformance-kit.js';
 
 function run(source: string, options: RunOptions = {}) {
@@ -155,5 +157,100 @@ describe('the seed example under each collector', () => {
     const src =
       'import weakref, gc\nclass A: pass\na = A(); a.me = a\nr = weakref.ref(a)\ndel a\ngc.collect()\nprint(r() is not None)\n';
     expect(run(src, { collector: () => createRefcountCollector() }).out).toBe('True\n');
+  });
+});
+
+describe('subclasses of list and dict with attributes', () => {
+  const listOp = fc.oneof(
+    fc.integer({ min: 0, max: 9 }).map((v) => `x.append(${v})`),
+    fc
+      .tuple(fc.integer({ min: -3, max: 3 }), fc.integer({ min: 0, max: 9 }))
+      .map(([i, v]) => `x.insert(${i}, ${v})`),
+    fc.constant('if x: x.pop()'),
+    fc.integer({ min: 0, max: 3 }).map((i) => `if len(x) > ${i}: del x[${i}]`),
+    fc.integer({ min: 0, max: 3 }).map((i) => `if len(x) > ${i}: x[${i}] = x[-1]`),
+    fc.constantFrom('x.sort()', 'x.reverse()', 'x.extend([1, 2])', 'x.clear()', 'x += [7]', 'x[1:3] = [8]'),
+  );
+  const dictOp = fc.oneof(
+    fc
+      .tuple(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 0, max: 9 }))
+      .map(([k, v]) => `x[${k}] = ${v}`),
+    fc.integer({ min: 0, max: 5 }).map((k) => `x.pop(${k}, None)`),
+    fc.constantFrom('x.clear()', 'x.update({9: 9})', 'x.setdefault(4, 0)'),
+  );
+  const program = (base: string, ops: string[]) =>
+    [
+      `class Sub(${base}):`,
+      '    __slots__ = ("slot", "__dict__")',
+      `plain = ${base}()`,
+      `sub = Sub()`,
+      'sub.slot = "s"',
+      'sub.tag = [sub]',
+      ...ops.flatMap((op) => [`x = plain`, op, `x = sub`, op]),
+      'print(plain == sub, sub == plain, len(sub), sub.slot, sub.tag[0] is sub, sorted(vars(sub)))',
+    ].join('\n');
+
+  it('behave as the plain container under any operations, keeping their slots and dict', () => {
+    fc.assert(
+      fc.property(fc.array(listOp, { maxLength: 25 }), fc.array(dictOp, { maxLength: 25 }), (lops, dops) => {
+        for (const [base, ops] of [
+          ['list', lops],
+          ['dict', dops],
+        ] as const) {
+          const r = run(program(base, ops));
+          expect(r.err).toBe('');
+          expect(r.out).toMatch(/^True True \d+ s True \['tag'\]\n$/);
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe("__main__'s namespace is a heap dict", () => {
+  const program = [
+    'g = globals()',
+    'print(g is globals(), type(g).__name__)',
+    'g["made"] = [1]',
+    'print(made)',
+    'del g["made"]',
+    'print("made" in g)',
+    'class D:',
+    '    def __init__(self, n): self.n = n',
+    '    def __del__(self): print("del", self.n)',
+    'a = D("a")',
+    '_u = D("_u")',
+    '',
+  ].join('\n');
+
+  it('holds the globals under every collector, and is the root that keeps them', () => {
+    for (const collector of [createRefcountCollector, createMarkSweepCollector]) {
+      let heap: Heap | undefined;
+      let names: string[] = [];
+      const r = run(`${program}print("end")\n`, {
+        collector: () => collector(),
+        onStatement: ({ heap: h }) => {
+          heap = h;
+          names = moduleGlobals(h)!.bindings.map((b) => b.name);
+        },
+      });
+      expect(r.out.split('\n').slice(0, 3)).toEqual(['True dict', '[1]', 'False']);
+      expect(names).toEqual(expect.arrayContaining(['__name__', '__builtins__', 'g', 'D', 'a', '_u']));
+      expect(names).not.toContain('made');
+      expect(heap!.roots.globals()).toEqual([]);
+    }
+  });
+
+  it('at exit without a cycle collector, clears one-underscore names first, as CPython clears a module', () => {
+    expect(run(program, { collector: () => createRefcountCollector() }).out).toMatch(/del _u\ndel a\n$/);
+  });
+
+  it('at exit under mark-sweep, the last collection reclaims the dict and runs every finalizer', () => {
+    const r = run(program, { collector: () => createMarkSweepCollector() });
+    expect(r.out.match(/^del .*$/gm)?.sort()).toEqual(['del _u', 'del a']);
+  });
+
+  it('is unknown for a heap no program made', () => {
+    expect(moduleGlobals(new Heap())).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import type { Collector, Heap, ObjIndex } from '@heaplab/core';
+import type { Collector, Heap, ObjIndex, Ref } from '@heaplab/core';
 
 /** What an engine reports before each statement runs. */
 export interface StatementInfo {
@@ -50,6 +50,14 @@ export interface EngineResult {
   readonly fault?: ProgramFault;
 }
 
+/** Globals an engine keeps in one heap object (see {@link Engine.globals}). */
+export interface EngineGlobals {
+  /** The object holding them (a root). */
+  readonly holder: ObjIndex;
+  /** Each global: its name, the object bound and the holder's slot referring to it. */
+  readonly bindings: readonly { readonly name: string; readonly ref: Ref; readonly slot: number }[];
+}
+
 /** Runs programs on a heaplab heap; the session does not care which engine it is. */
 export interface Engine {
   /** Short name shown in the page. */
@@ -62,6 +70,11 @@ export interface Engine {
   hidden?(heap: Heap): ReadonlySet<number> | undefined;
   /** Runtime machinery (modules, classes, functions): drawn, but what it refers to is not followed. */
   opaque?(heap: Heap, i: ObjIndex): boolean;
+  /**
+   * The program's globals when the engine keeps them in a heap object (Python's module dict, a
+   * root) rather than as the heap's named global roots: that object and its bindings.
+   */
+  globals?(heap: Heap): EngineGlobals | undefined;
   /** The name of slot `slot` of an object (an attribute name), when the engine knows one. */
   slotName?(heap: Heap, i: ObjIndex, slot: number): string | undefined;
 }

@@ -1,6 +1,6 @@
 import type { Heap, ObjIndex } from '@heaplab/core';
-import { formatSyntaxError, PySyntaxError, parsePython, runPython } from '@heaplab/python';
-import type { Engine, EngineOptions, EngineResult, ProgramFault } from './engine.js';
+import { formatSyntaxError, moduleGlobals, PySyntaxError, parsePython, runPython } from '@heaplab/python';
+import type { Engine, EngineGlobals, EngineOptions, EngineResult, ProgramFault } from './engine.js';
 
 const FILE = '<playground>';
 /** The CPython version modelled: the one the "Real CPython" panel runs. */
@@ -112,12 +112,21 @@ const OPAQUE = new Set([
   'property',
 ]);
 
+/** The program's globals: `__main__`'s dict without the names the interpreter put there (`__name__`...). */
+function programGlobals(heap: Heap): EngineGlobals | undefined {
+  const g = moduleGlobals(heap);
+  if (!g) return undefined;
+  const own = g.bindings.filter((b) => !(b.name.startsWith('__') && b.name.endsWith('__')));
+  return { holder: g.dict, bindings: own };
+}
+
 /** `@heaplab/python`: the Python subset heaplab ships, modelling CPython 3.14. */
 export const pythonEngine: Engine = {
   name: 'python',
   run,
   label: payloadLabel,
   slotName,
+  globals: programGlobals,
   opaque: (heap, i) => OPAQUE.has(heap.types.get(heap.tables.type[i]).name),
   hidden: (heap) => runtimeObjects.get(heap),
 };

@@ -178,7 +178,11 @@ export function explainAt(
     const i = heap ? keyToIndex(heap, key) : 0;
     if (!heap || i === 0) return;
     // A variable holding it says more than a pin of the runtime's (shared constants are pinned too).
-    const direct = heap.roots.labelsOf(i).filter((label) => label !== 'pinned');
+    const globals = engine.globals?.(heap);
+    const direct = [
+      ...(globals?.bindings.filter((b) => heap.index(b.ref) === i).map((b) => `global '${b.name}'`) ?? []),
+      ...heap.roots.labelsOf(i).filter((label) => label !== 'pinned'),
+    ];
     if (direct.length > 0) {
       status = 'reachable';
       text = [`held by ${direct.join(', ')}`, describeIndex(engine, heap, i)];
@@ -187,9 +191,18 @@ export function explainAt(
     const path = retainerPath(heap, i);
     if (path) {
       status = 'reachable';
-      text.push(`held by ${path.root}`);
-      path.hops.forEach((hop, n) => {
-        const via = n === 0 ? '' : `${slotName(engine, heap, path.hops[n - 1].object, hop.slot)} → `;
+      let { root, hops } = path;
+      // A path through the engine's globals holder starts at the global binding it goes through.
+      const binding = globals?.bindings.find(
+        (b) => hops[0].object === globals.holder && b.slot === hops[1]?.slot,
+      );
+      if (binding) {
+        root = `global '${binding.name}'`;
+        hops = hops.slice(1);
+      }
+      text.push(`held by ${root}`);
+      hops.forEach((hop, n) => {
+        const via = n === 0 ? '' : `${slotName(engine, heap, hops[n - 1].object, hop.slot)} → `;
         text.push(`${via}${describeIndex(engine, heap, hop.object)}`);
       });
     } else {

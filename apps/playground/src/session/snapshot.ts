@@ -123,7 +123,8 @@ export function captureSnapshot(engine: Engine, heap: Heap | null, ctx: Snapshot
   }
   const t = heap.tables;
   const key = (i: ObjIndex): number => (i === 0 ? 0 : heap.ref(i));
-  const globals: VariableView[] = heap.roots.globals().map((g) => ({ name: g.name, to: g.ref }));
+  const held = engine.globals?.(heap)?.bindings ?? heap.roots.globals();
+  const globals: VariableView[] = held.map((g) => ({ name: g.name, to: g.ref }));
   const frames = heap.roots
     .frames()
     .map((f) => ({

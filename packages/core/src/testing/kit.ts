@@ -42,6 +42,13 @@ interface Fixture {
 }
 
 /**
+ * Property runs stop (and fail) after four minutes, shrinking included: synchronous code cannot be
+ * interrupted by the test runner's own timeout, so a counterexample that shrinks slowly would
+ * otherwise hold a CI job until it is killed.
+ */
+const BOUNDED = { interruptAfterTimeLimit: 240_000, markInterruptAsFailure: true } as const;
+
+/**
  * Registers heaplab's shared collector suite with vitest: the contract, rooted objects surviving,
  * garbage reclaimed as the traits promise, weak references and callbacks, finalizers and
  * resurrection, a deep chain, and fast-check property tests of random programs checked by the
@@ -217,7 +224,7 @@ export function testCollector<O>(factory: CollectorFactory<O>, options: Collecto
             fullRequest: full,
           });
         }),
-        { numRuns: options.runs ?? 1000, seed: options.seed },
+        { numRuns: options.runs ?? 1000, seed: options.seed, ...BOUNDED },
       );
     }, 300_000);
 
@@ -231,7 +238,7 @@ export function testCollector<O>(factory: CollectorFactory<O>, options: Collecto
             checkEvery: 7,
           });
         }),
-        { numRuns: options.longRuns ?? 8, seed: options.seed },
+        { numRuns: options.longRuns ?? 8, seed: options.seed, ...BOUNDED },
       );
     }, 300_000);
 

@@ -1,6 +1,7 @@
 import type { Ref } from '@heaplab/core';
 import type { Constant } from '../ast.js';
 import type { LineMap } from '../parse.js';
+import type { AttrSite } from '../runtime/attrs.js';
 
 /** A compiled function, class body, comprehension or module. */
 export interface Code {
@@ -50,4 +51,6 @@ export interface Code {
   readonly lines: LineMap;
   /** Constants made into objects (runtime cache; pinned). */
   readonly constRefs: Ref[];
+  /** What attribute instructions found, by position (runtime cache, see `AttrSite`). */
+  readonly attrSites: (AttrSite | undefined)[];
 }

@@ -107,6 +107,7 @@ class CodeBuilder {
       firstLine: this.firstLine,
       lines: this.lines,
       constRefs: [],
+      attrSites: [],
     };
   }
 

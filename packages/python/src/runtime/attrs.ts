@@ -1,23 +1,57 @@
 import { NULL_REF, type Ref } from '@heaplab/core';
 import type { Code } from '../compiler/code.js';
 import { isScalarKind, type PyType, raise } from './pytype.js';
-import { FN_CLOSURE, FN_DEFAULTS, FN_DICT, type FunctionData, type Runtime } from './runtime.js';
+import {
+  FN_CLOSURE,
+  FN_DEFAULTS,
+  FN_DICT,
+  type FunctionData,
+  type Runtime,
+  type TableData,
+} from './runtime.js';
 import { dictDelete, dictGet, dictSet } from './tables.js';
 
-/** Looks `name` up along a type's MRO: a borrowed reference, or 0. */
+/**
+ * Looks `name` up along a type's MRO: a borrowed reference, or 0. Where it was found is cached
+ * per type until a class changes (`rt.classChanged`); a cached slot emptied since (a collector
+ * clearing a class in a garbage cycle) falls back to the walk.
+ */
 export function lookupType(rt: Runtime, t: PyType, name: string): Ref {
+  const cache = t.lookupCache;
+  if (t.lookupVersion !== rt.classVersion) {
+    cache.clear();
+    t.lookupVersion = rt.classVersion;
+  }
+  const hit = cache.get(name);
+  if (hit !== undefined) {
+    if (hit.owner === null) return hit.value;
+    const v = rt.heap.get(hit.owner.ref, hit.slot);
+    if (v !== NULL_REF) return v;
+    return walkMro(rt, t, name, false);
+  }
+  return walkMro(rt, t, name, true);
+}
+
+function walkMro(rt: Runtime, t: PyType, name: string, remember: boolean): Ref {
   for (const c of t.mro) {
     if (c.user) {
       const slot = c.attrSlots.get(name);
       if (slot !== undefined) {
         const v = rt.heap.get(c.ref, slot);
-        if (v !== NULL_REF) return v;
+        if (v !== NULL_REF) {
+          if (remember) t.lookupCache.set(name, { owner: c, slot, value: NULL_REF });
+          return v;
+        }
       }
     } else {
       const v = c.dict.get(name);
-      if (v !== undefined) return v;
+      if (v !== undefined) {
+        if (remember) t.lookupCache.set(name, { owner: null, slot: 0, value: v });
+        return v;
+      }
     }
   }
+  if (remember) t.lookupCache.set(name, { owner: null, slot: 0, value: NULL_REF });
   return NULL_REF;
 }
 
@@ -34,14 +68,28 @@ export function userMethod(rt: Runtime, t: PyType, name: string): Ref {
   return NULL_REF;
 }
 
-/** Whether instances of a type are int or str subclass instances, whose attributes live in a `__dict__` (slot 1). */
+/**
+ * Whether a type's instances keep their attributes in a separate `__dict__`: int and str subclass
+ * instances (slot 1), and instances of list, tuple, dict, set and frozenset subclasses with a
+ * dict (a header slot).
+ */
 function hasDictSlot(t: PyType): boolean {
-  return t.user && isScalarKind(t.kind);
+  return t.user && (isScalarKind(t.kind) || t.dictHeader >= 0);
 }
 
-/** The `__dict__` of an int or str subclass instance (borrowed), made on first use when `create`. */
-function dictSlot(rt: Runtime, obj: Ref, create: boolean): Ref {
+/** The `__dict__` of an instance whose type {@link hasDictSlot} (borrowed), made on first use when `create`. */
+function dictSlot(rt: Runtime, obj: Ref, t: PyType, create: boolean): Ref {
   const heap = rt.heap;
+  if (t.headerSize) {
+    const d = heap.getHeader(obj, t.dictHeader);
+    if (d || !create) return d;
+    // A tuple subclass's dict is a plain one; the others share their class's keys.
+    if (t.kind !== 'tuple') rt.pl<TableData>(rt.newDict()).shared = t;
+    else rt.newDict();
+    heap.setHeader(obj, t.dictHeader, rt.peek());
+    rt.pop();
+    return heap.getHeader(obj, t.dictHeader);
+  }
   if (heap.length(obj) > 1) return heap.get(obj, 1);
   if (!create) return NULL_REF;
   const d = rt.newDict();
@@ -50,39 +98,173 @@ function dictSlot(rt: Runtime, obj: Ref, create: boolean): Ref {
   return d;
 }
 
-/** An attribute in the `__dict__` of an int or str subclass instance (borrowed), or 0. */
-function dictSlotAttr(rt: Runtime, obj: Ref, name: string): Ref {
-  const d = dictSlot(rt, obj, false);
+/** An attribute in the `__dict__` of an instance whose type {@link hasDictSlot} (borrowed), or 0. */
+function dictSlotAttr(rt: Runtime, obj: Ref, t: PyType, name: string): Ref {
+  const d = dictSlot(rt, obj, t, false);
   if (!d) return NULL_REF;
-  rt.newStr(name);
-  const v = dictGet(rt, d, rt.peek());
-  rt.pop();
-  return v;
+  return dictGet(rt, d, rt.intern(name));
+}
+
+/** The header slot of a `__slots__` name of a container subclass, or -1. */
+function headerKey(t: PyType, name: string): number {
+  if (!t.headerSize) return -1;
+  return t.instanceKeys.get(name) ?? -1;
+}
+
+/** Whether `obj.name = v` may store an attribute on an instance of user class `t`. */
+function canStore(t: PyType, name: string): boolean {
+  if (t.headerSize) return t.instanceKeys.has(name) || t.dictHeader >= 0;
+  if (hasDictSlot(t)) return true;
+  return t.kind === 'instance' && (!t.slotNames || t.instanceKeys.has(name));
 }
 
 /** An instance attribute stored inline (borrowed), or 0. */
 export function instanceAttr(rt: Runtime, obj: Ref, t: PyType, name: string): Ref {
   const k = t.instanceKeys.get(name);
+  if (rt.pl<InstanceData | undefined>(obj)?.dict && !(k !== undefined && k <= fixedFields(rt, t)))
+    return dictGet(rt, rt.heap.get(obj, fixedFields(rt, t) + 1), rt.intern(name));
   if (k === undefined || k >= rt.heap.length(obj)) return NULL_REF;
   return rt.heap.get(obj, k);
 }
 
+/** Payload of an instance of a program's class (exceptions keep more in it). */
+interface InstanceData {
+  /** Set once the instance's `__dict__` is materialized: its attributes live in that dict. */
+  dict?: boolean;
+}
+
+const MATERIALIZED: InstanceData = Object.freeze({ dict: true });
+
+/** Whether an instance's attributes have moved into its materialized `__dict__` (not inline any more). */
+export function hasMaterializedDict(rt: Runtime, obj: Ref): boolean {
+  return rt.pl<InstanceData | undefined>(obj)?.dict === true;
+}
+
+/**
+ * Leading instance keys that are fields of the object rather than attributes: an exception's
+ * `args`, `__traceback__`, `__context__` and `__cause__`. They stay inline when the `__dict__`
+ * is materialized, in the slot before it.
+ */
+function fixedFields(rt: Runtime, t: PyType): number {
+  return rt.isExceptionType(t) ? 4 : 0;
+}
+
+/**
+ * The `__dict__` of an instance of a program's class (borrowed). Attributes live inline (slots
+ * after the class) until it is first asked for; then, as in CPython 3.11, a dict is made from
+ * them, takes their place (the slot after the class and any fixed fields) and holds every
+ * attribute from then on.
+ */
+function materializedDict(rt: Runtime, obj: Ref, t: PyType): Ref {
+  const heap = rt.heap;
+  const fixed = fixedFields(rt, t);
+  const data = rt.pl<InstanceData | undefined>(obj);
+  if (data?.dict) return heap.get(obj, fixed + 1);
+  const d = rt.newDict();
+  if (!fixed) rt.pl<TableData>(d).shared = t;
+  const n = heap.length(obj);
+  for (const [name, k] of t.instanceKeys) {
+    if (k <= fixed || k >= n) continue;
+    const v = heap.get(obj, k);
+    if (v !== NULL_REF) dictSet(rt, d, rt.intern(name), v);
+  }
+  while (heap.length(obj) <= fixed) heap.append(obj, NULL_REF);
+  heap.truncate(obj, fixed + 1);
+  rt.heap.roots.popAppend(obj);
+  if (data) data.dict = true;
+  else heap.setPayload(obj, MATERIALIZED);
+  return heap.get(obj, fixed + 1);
+}
+
 /** Stores an instance attribute inline, growing the object's slots as CPython grows its values array. */
 export function setInstanceAttr(rt: Runtime, obj: Ref, t: PyType, name: string, value: Ref): void {
+  const h = headerKey(t, name);
+  if (h >= 0) {
+    rt.heap.setHeader(obj, h, value);
+    return;
+  }
   if (hasDictSlot(t)) {
-    rt.newStr(name);
-    dictSet(rt, dictSlot(rt, obj, true), rt.peek(), value);
-    rt.pop();
+    dictSet(rt, dictSlot(rt, obj, t, true), rt.intern(name), value);
     return;
   }
   let k = t.instanceKeys.get(name);
+  const materialized = rt.pl<InstanceData | undefined>(obj)?.dict;
   if (k === undefined) {
     k = t.instanceKeys.size + 1;
     t.instanceKeys.set(name, k);
+    if (t.sharedUsable > 0) t.sharedUsable--;
   }
+  if (materialized && k > fixedFields(rt, t)) {
+    dictSet(rt, materializedDict(rt, obj, t), rt.intern(name), value);
+    return;
+  }
+  storeInstanceSlot(rt, obj, k, value);
+}
+
+/** Stores into instance slot `k`, growing the object's slots up to it. */
+export function storeInstanceSlot(rt: Runtime, obj: Ref, k: number, value: Ref): void {
   const heap = rt.heap;
   while (heap.length(obj) <= k) heap.append(obj, NULL_REF);
   heap.set(obj, k, value);
+}
+
+/**
+ * What an attribute instruction found for objects of one class: while the class version is
+ * `version`, `getattr`/`setattr` of the instruction's name on instances of `type` reads or writes
+ * instance slot `slot` and nothing else (-1: not so, take the general path).
+ */
+export interface AttrSite {
+  /** The class of the objects. */
+  readonly type: PyType;
+  /** `rt.classVersion` when found. */
+  readonly version: number;
+  /** The instance slot, or -1. */
+  readonly slot: number;
+  /** How many attribute names instances of `type` had then (a new one can make -1 a slot). */
+  readonly keys: number;
+}
+
+/** Whether `site` says nothing (any more) about instances of `t`. */
+export function staleSite(rt: Runtime, site: AttrSite | undefined, t: PyType): boolean {
+  return (
+    site === undefined ||
+    site.type !== t ||
+    site.version !== rt.classVersion ||
+    (site.slot < 0 && site.keys !== t.instanceKeys.size)
+  );
+}
+
+/**
+ * The {@link AttrSite} for reading (`store` false) or writing attribute `name` of instances of
+ * `t`: a slot when they are plain instances of a program's class with `name` among their inline
+ * attributes, no property of that name along the MRO and, for writes, no `__setattr__` of the
+ * program's and room for `name` under `__slots__`.
+ */
+export function attrSite(rt: Runtime, t: PyType, name: string, store: boolean): AttrSite {
+  const k = t.instanceKeys.get(name);
+  let slot = -1;
+  if (
+    k !== undefined &&
+    t.user &&
+    t.kind === 'instance' &&
+    name !== '__class__' &&
+    name !== '__dict__' &&
+    !mroHasProperty(rt, t, name)
+  ) {
+    const setattr = store ? lookupType(rt, t, '__setattr__') : NULL_REF;
+    if (!setattr || rt.kindOf(setattr) !== 'function') slot = k;
+  }
+  return { type: t, version: rt.classVersion, slot, keys: t.instanceKeys.size };
+}
+
+/** Whether any class along `t`'s MRO has a property called `name` (even one a subclass hides). */
+function mroHasProperty(rt: Runtime, t: PyType, name: string): boolean {
+  for (const c of t.mro) {
+    const slot = c.user ? c.attrSlots.get(name) : undefined;
+    const v = slot !== undefined ? rt.heap.get(c.ref, slot) : (c.dict.get(name) ?? NULL_REF);
+    if (v !== NULL_REF && rt.kindOf(v) === 'property') return true;
+  }
+  return false;
 }
 
 function bind(rt: Runtime, descr: Ref, obj: Ref, type: Ref): Ref {
@@ -90,7 +272,7 @@ function bind(rt: Runtime, descr: Ref, obj: Ref, type: Ref): Ref {
   const heap = rt.heap;
   switch (kind) {
     case 'function': {
-      const m = heap.allocWith(rt.ht.method, { slots: 2 });
+      const m = heap.alloc(rt.ht.method, 2);
       heap.set(m, 0, descr);
       heap.set(m, 1, obj);
       return m;
@@ -100,7 +282,7 @@ function bind(rt: Runtime, descr: Ref, obj: Ref, type: Ref): Ref {
       return rt.newBuiltin(p.name, p.fn, obj);
     }
     case 'classmethod': {
-      const m = heap.allocWith(rt.ht.method, { slots: 2 });
+      const m = heap.alloc(rt.ht.method, 2);
       heap.set(m, 0, heap.get(descr, 0));
       heap.set(m, 1, type);
       return m;
@@ -158,15 +340,20 @@ export function tryGetAttr(rt: Runtime, obj: Ref, name: string): Ref {
   }
   const descr = lookupType(rt, t, name);
   if (descr && rt.kindOf(descr) === 'property') return bind(rt, descr, obj, t.ref);
-  if (hasDictSlot(t)) {
-    const v = dictSlotAttr(rt, obj, name);
+  const h = headerKey(t, name);
+  if (h >= 0) {
+    const v = rt.heap.getHeader(obj, h);
     if (v) return rt.push(v);
-    if (name === '__dict__') return rt.push(dictSlot(rt, obj, true));
+  }
+  if (hasDictSlot(t)) {
+    const v = dictSlotAttr(rt, obj, t, name);
+    if (v) return rt.push(v);
+    if (name === '__dict__') return rt.push(dictSlot(rt, obj, t, true));
   }
   if (t.user && t.kind === 'instance') {
     const v = instanceAttr(rt, obj, t, name);
     if (v) return rt.push(v);
-    if (name === '__dict__' && !t.slotNames) return instanceDict(rt, obj, t);
+    if (name === '__dict__' && !t.slotNames) return rt.push(materializedDict(rt, obj, t));
   }
   if (descr) return bind(rt, descr, obj, t.ref);
   return specialAttr(rt, obj, name);
@@ -189,19 +376,6 @@ function superAttr(rt: Runtime, sup: Ref, name: string): Ref {
         : bind(rt, v, obj, isClass ? obj : rt.typeOf(obj).ref);
   }
   return NULL_REF;
-}
-
-function instanceDict(rt: Runtime, obj: Ref, t: PyType): Ref {
-  const d = rt.newDict();
-  for (const [name, k] of t.instanceKeys) {
-    if (k >= rt.heap.length(obj)) continue;
-    const v = rt.heap.get(obj, k);
-    if (v === NULL_REF) continue;
-    rt.newStr(name);
-    dictSet(rt, d, rt.peek(), v);
-    rt.pop();
-  }
-  return d;
 }
 
 function classAttr(rt: Runtime, cls: Ref, name: string): Ref {
@@ -367,15 +541,11 @@ export function setAttr(rt: Runtime, obj: Ref, name: string, value: Ref): void {
       raise('AttributeError', `'${t.name}' object attribute '${name}' is read-only`);
     raise('AttributeError', `'${t.name}' object has no attribute '${name}'`);
   }
-  if (!hasDictSlot(t) && ((t.slotNames && !t.instanceKeys.has(name)) || t.kind !== 'instance')) {
-    if (t.kind !== 'instance') {
-      raise(
-        'AttributeError',
-        `heaplab does not store attributes on instances of '${t.name}' (a ${t.kind} subclass) yet`,
-      );
-    }
-    raise('AttributeError', `'${t.name}' object has no attribute '${name}'`);
+  if (name === '__dict__' && (hasDictSlot(t) || (t.kind === 'instance' && !t.slotNames))) {
+    replaceDict(rt, obj, t, value);
+    return;
   }
+  if (!canStore(t, name)) raise('AttributeError', `'${t.name}' object has no attribute '${name}'`);
   const setattr = lookupType(rt, t, '__setattr__');
   if (setattr && rt.kindOf(setattr) === 'function') {
     rt.newStr(name);
@@ -387,10 +557,26 @@ export function setAttr(rt: Runtime, obj: Ref, name: string, value: Ref): void {
   setInstanceAttr(rt, obj, t, name, value);
 }
 
+/** `obj.__dict__ = value`: the instance's attributes become the dict's entries. */
+function replaceDict(rt: Runtime, obj: Ref, t: PyType, value: Ref): void {
+  if (rt.typeOf(value).kind !== 'dict')
+    raise('TypeError', `__dict__ must be set to a dictionary, not a '${rt.typeOf(value).name}'`);
+  const heap = rt.heap;
+  if (t.headerSize) heap.setHeader(obj, t.dictHeader, value);
+  else if (t.kind === 'instance') {
+    materializedDict(rt, obj, t);
+    heap.set(obj, fixedFields(rt, t) + 1, value);
+  } else {
+    dictSlot(rt, obj, t, true);
+    heap.set(obj, 1, value);
+  }
+}
+
 /** Sets a class attribute (a slot of the class object). */
 export function setClassAttr(rt: Runtime, t: PyType, name: string, value: Ref): void {
   if (!t.user) raise('TypeError', `cannot set '${name}' attribute of immutable type '${t.name}'`);
   const heap = rt.heap;
+  rt.classChanged();
   let slot = t.attrSlots.get(name);
   if (slot === undefined) {
     slot = heap.length(t.ref);
@@ -408,6 +594,7 @@ export function deleteAttr(rt: Runtime, obj: Ref, name: string): void {
     if (!c.user || slot === undefined || rt.heap.get(c.ref, slot) === NULL_REF) {
       raise('AttributeError', `type object '${c.name}' has no attribute '${name}'`);
     }
+    rt.classChanged();
     rt.heap.set(c.ref, slot, NULL_REF);
     return;
   }
@@ -424,17 +611,30 @@ export function deleteAttr(rt: Runtime, obj: Ref, name: string): void {
     if (!ok) raise('AttributeError', `'function' object has no attribute '${name}'`);
     return;
   }
+  const h = headerKey(t, name);
+  if (h >= 0) {
+    // An empty __slots__ member names only itself, as CPython's member descriptor does.
+    if (rt.heap.getHeader(obj, h) === NULL_REF) raise('AttributeError', name);
+    rt.heap.setHeader(obj, h, NULL_REF);
+    return;
+  }
   if (hasDictSlot(t)) {
-    const d = dictSlot(rt, obj, false);
-    rt.newStr(name);
-    const ok = d !== NULL_REF && dictDelete(rt, d, rt.peek());
-    rt.pop();
+    const d = dictSlot(rt, obj, t, false);
+    const ok = d !== NULL_REF && dictDelete(rt, d, rt.intern(name));
     if (!ok) raise('AttributeError', `'${t.name}' object has no attribute '${name}'`);
     return;
   }
   const k = t.user ? t.instanceKeys.get(name) : undefined;
+  if (t.user && rt.pl<InstanceData | undefined>(obj)?.dict && !(k !== undefined && k <= fixedFields(rt, t))) {
+    if (!dictDelete(rt, materializedDict(rt, obj, t), rt.intern(name)))
+      raise('AttributeError', `'${t.name}' object has no attribute '${name}'`);
+    return;
+  }
   if (k === undefined || k >= rt.heap.length(obj) || rt.heap.get(obj, k) === NULL_REF) {
-    raise('AttributeError', `'${t.name}' object has no attribute '${name}'`);
+    raise(
+      'AttributeError',
+      t.slotNames?.includes(name) ? name : `'${t.name}' object has no attribute '${name}'`,
+    );
   }
   rt.heap.set(obj, k, NULL_REF);
 }
@@ -452,7 +652,7 @@ export function loadMethod(rt: Runtime, obj: Ref, name: string): void {
       if (
         (kind === 'function' || kind === 'descriptor') &&
         !(t.user && t.kind === 'instance' && instanceAttr(rt, obj, t, name)) &&
-        !(hasDictSlot(t) && dictSlotAttr(rt, obj, name))
+        !(hasDictSlot(t) && dictSlotAttr(rt, obj, t, name))
       ) {
         rt.push(descr);
         rt.push(obj);

@@ -378,15 +378,20 @@ export function setupBuiltins(rt: Runtime): void {
   def('format', (rt, a) => rt.newStr(formatValue(rt, a[0], a.length > 1 ? rt.strValue(a[1]) : '', false)));
   def('__import__', (rt, a) => importModule(rt, rt.strValue(a[0], '__import__() argument 1')));
   def('globals', (rt) => {
+    const module = rt.vm.current?.globals ?? NULL_REF;
+    if (!module) return rt.push(rt.mainDict);
+    // Other modules keep their names in slots: a snapshot of them.
     const d = rt.newDict();
-    for (const { name, ref } of rt.heap.roots.globals()) {
-      rt.newStr(name);
-      dictSet(rt, d, rt.peek(), ref);
-      rt.pop();
+    for (const name of rt.pl<{ names: Map<string, number> }>(module).names.keys()) {
+      const v = rt.moduleGet(module, name);
+      if (v) dictSet(rt, d, rt.intern(name), v);
     }
     return d;
   });
-  def('vars', (rt, a) => getAttr(rt, a[0], '__dict__'));
+  def('vars', (rt, a) => {
+    const d = tryGetAttr(rt, a[0], '__dict__');
+    return d || raise('TypeError', 'vars() argument must have __dict__ attribute');
+  });
   def('dir', (rt, a) => {
     const t = rt.typeOf(a[0]);
     const names = new Set<string>();

@@ -1,10 +1,11 @@
-import { NULL_REF, type Ref } from '@heaplab/core';
+import { F_GROWABLE, NULL_REF, type Ref } from '@heaplab/core';
 import type { Code } from '../compiler/code.js';
 import { lookupType } from './attrs.js';
+import { iterToArray } from './iter.js';
 import { isScalarKind, type Kind, type KwArgs, PyType, raise } from './pytype.js';
 import type { FunctionData, Runtime } from './runtime.js';
 import { intSize } from './runtime.js';
-import { dictEntries, dictSet } from './tables.js';
+import { dictEntries, dictSet, setAdd } from './tables.js';
 
 /** Computes a C3 method resolution order. */
 function c3(t: PyType, bases: PyType[]): PyType[] {
@@ -67,21 +68,37 @@ export function createClass(
     !noDictLayout || slotNames!.includes('__weakref__') || bases.some((b) => b.weakrefable && b.user);
   const hasDel =
     names.has('__del__') || bases.some((b) => b.mro.some((m) => m.user && m.attrSlots.has('__del__')));
-  const nslots = slotNames ? slotNames.filter((s) => s !== '__weakref__' && s !== '__dict__').length : 0;
+  const ownSlots = slotNames ? slotNames.filter((s) => s !== '__weakref__' && s !== '__dict__') : [];
+  for (const s of ownSlots)
+    if (names.has(s)) raise('ValueError', `'${s}' in __slots__ conflicts with class variable`);
+  const nslots = ownSlots.length;
   const storageInfo = storage ? heap.types.get(storage.heapType) : undefined;
+  const layout =
+    storage && isContainerKind(storage.kind)
+      ? headerLayout(bases, storage, ownSlots, noDictLayout, slotNames)
+      : undefined;
   // int and tuple are variable-size objects in CPython: their subclasses get no weak-reference slot.
   const weak =
-    storage?.kind === 'int' || storage?.kind === 'tuple' ? false : weakrefable || storage !== undefined;
+    storage?.kind === 'int' || storage?.kind === 'tuple'
+      ? false
+      : storageInfo?.weakrefable || weakrefable || (storage !== undefined && !layout);
   const heapType = heap.defineType({
     name,
     container: true,
     weakrefable: weak,
     finalizer: hasDel,
-    baseSize: storageInfo
-      ? storageInfo.baseSize + 16
-      : noDictLayout
-        ? 32 + 8 * nslots + (weakrefable ? 8 : 0)
-        : 56,
+    baseSize: layout
+      ? // The base's object, the __slots__ values, the dict pointer (CPython 3.11 keeps two words
+        // before the object for it; a tuple's is one word at its end) and a weak-reference word.
+        storageInfo!.baseSize +
+        8 * layout.names.length +
+        (layout.hasDict ? (storage!.kind === 'tuple' ? 8 : 16) : 0) +
+        (weak && !storageInfo!.weakrefable ? 8 : 0)
+      : storageInfo
+        ? storageInfo.baseSize + 16
+        : noDictLayout
+          ? 32 + 8 * nslots + (weakrefable ? 8 : 0)
+          : 56,
     slotSize: 0,
     releaseOrder: storageInfo?.releaseOrder,
     description: `instances of class ${name}`,
@@ -99,8 +116,13 @@ export function createClass(
   t.headerOffset = noDictLayout || storage ? 16 : 32;
   if (storage && isScalarKind(storage.kind)) t.slotNames = null;
   const base = t.bases.find((b) => b.user);
-  if (base) for (const [k, v] of base.instanceKeys) t.instanceKeys.set(k, v);
-  if (noDictLayout) {
+  if (layout) {
+    for (const [k, n] of layout.names.entries()) t.instanceKeys.set(n, k);
+    t.dictHeader = layout.hasDict ? layout.names.length : -1;
+    t.headerSize = layout.names.length + (layout.hasDict ? 2 : 1);
+    t.slotNames = layout.hasDict ? null : layout.names;
+  } else if (base) for (const [k, v] of base.instanceKeys) t.instanceKeys.set(k, v);
+  if (noDictLayout && !layout) {
     t.slotNames = [...(base?.slotNames ?? []), ...slotNames!.filter((s) => s !== '__weakref__')];
     for (const s of t.slotNames) if (!t.instanceKeys.has(s)) t.instanceKeys.set(s, t.instanceKeys.size + 1);
   }
@@ -115,6 +137,7 @@ export function createClass(
     heap.append(cls, rt.peek());
     rt.pop();
   } else rt.heap.roots.popAppend(cls);
+  rt.classChanged();
   for (const [n, v] of attrs) {
     t.attrSlots.set(n, heap.length(cls));
     heap.append(cls, v);
@@ -156,6 +179,32 @@ export function buildClass(rt: Runtime, nbases: number): void {
   rt.dropUnder(nbases + 3);
 }
 
+/** Whether a builtin kind stores items in slots: its subclasses' instances keep header slots before them. */
+export function isContainerKind(kind: Kind): boolean {
+  return kind === 'list' || kind === 'tuple' || kind === 'dict' || kind === 'set' || kind === 'frozenset';
+}
+
+/**
+ * The header of a class deriving from a container: its `__slots__` values (its own first, then its
+ * bases', as CPython's traversal visits them) and whether it has a `__dict__`.
+ */
+function headerLayout(
+  bases: PyType[],
+  storage: PyType,
+  ownSlots: string[],
+  noDictLayout: boolean,
+  slotNames: string[] | null,
+): { names: string[]; hasDict: boolean } {
+  if (storage.kind === 'tuple' && ownSlots.length)
+    raise('TypeError', `nonempty __slots__ not supported for subtype of '${storage.name}'`);
+  const base = bases.find((b) => b.user && b.headerSize > 0);
+  const inherited = base ? [...base.instanceKeys.keys()] : [];
+  return {
+    names: [...ownSlots, ...inherited.filter((n) => !ownSlots.includes(n))],
+    hasDict: !noDictLayout || (slotNames?.includes('__dict__') ?? false) || (base?.dictHeader ?? -1) >= 0,
+  };
+}
+
 /** Whether a builtin kind is immutable: its subclasses' instances are made whole by the base's constructor. */
 function isImmutableKind(kind: Kind): boolean {
   return isScalarKind(kind) || kind === 'tuple';
@@ -164,16 +213,7 @@ function isImmutableKind(kind: Kind): boolean {
 /** The builtin a class derives from (list, dict, set, tuple, int or str), if any. */
 function storageBase(bases: PyType[]): PyType | undefined {
   for (const b of bases) {
-    for (const m of b.mro)
-      if (
-        !m.user &&
-        (m.kind === 'list' ||
-          m.kind === 'dict' ||
-          m.kind === 'set' ||
-          m.kind === 'tuple' ||
-          isImmutableKind(m.kind))
-      )
-        return m;
+    for (const m of b.mro) if (!m.user && (isContainerKind(m.kind) || isImmutableKind(m.kind))) return m;
   }
   return undefined;
 }
@@ -189,10 +229,11 @@ function newScalarInstance(rt: Runtime, cls: Ref, args: readonly Ref[], kw: KwAr
   const base = t.mro.find((m) => !m.user)!;
   const plain = rt.callType(base.ref, args, kw);
   if (base.kind === 'tuple') {
-    // The items move into an object of the subclass (48 + 8n bytes, a dict pointer more than a
-    // tuple); it holds no class reference and takes no attributes in heaplab yet.
+    // The items move into an object of the subclass, after its header (the dict, the class).
     const items = rt.heap.referents(plain);
-    const tup = rt.heap.allocWith(t.heapType, { slots: items.length, size: 48 + 8 * items.length });
+    const size = rt.heap.types.get(t.heapType).baseSize + 8 * items.length;
+    const tup = rt.heap.allocWith(t.heapType, { slots: t.headerSize + items.length, size });
+    writeHeader(rt, tup, t);
     for (let k = 0; k < items.length; k++) rt.heap.set(tup, k, items[k]);
     rt.dropUnder(1);
     return tup;
@@ -218,20 +259,43 @@ function strSubclassSize(s: string): number {
   return 112 + (n + 1) * width;
 }
 
+/** Fills the header slots of a new container subclass instance: empty slots and dict, then the class. */
+function writeHeader(rt: Runtime, obj: Ref, t: PyType): void {
+  const heap = rt.heap;
+  if (heap.tables.flags[obj & 0xffffff] & F_GROWABLE)
+    for (let k = 0; k < t.headerSize; k++) heap.append(obj, NULL_REF);
+  heap.setHeaderSlots(obj, t.headerSize);
+  heap.setHeader(obj, t.headerSize - 1, t.ref);
+}
+
 /** Pushes a new, uninitialized instance of class `cls` (exceptions get `args`). */
 export function newInstance(rt: Runtime, cls: Ref, args: readonly Ref[] = []): Ref {
   const t = rt.pl<PyType>(cls);
   const heap = rt.heap;
   if (isImmutableKind(t.kind)) return newScalarInstance(rt, cls, args, null);
-  if (t.kind === 'list') return heap.allocGrowable(t.heapType, 0);
-  if (t.kind === 'dict' || t.kind === 'set') {
-    const obj = heap.allocWith(t.heapType, { growable: true, payload: { index: new Map(), size: 0 } });
+  if (t.kind === 'list') {
+    const obj = heap.allocGrowable(t.heapType, t.headerSize);
+    writeHeader(rt, obj, t);
     return obj;
   }
-  const obj = heap.allocWith(t.heapType, {
-    growable: true,
-    payload: rt.isExceptionType(t) ? { suppress: false } : undefined,
-  });
+  if (t.kind === 'dict' || t.kind === 'set' || t.kind === 'frozenset') {
+    const obj = heap.allocWith(t.heapType, {
+      growable: true,
+      slots: t.headerSize,
+      payload: { index: new Map(), size: 0 },
+    });
+    writeHeader(rt, obj, t);
+    // A frozenset is filled when made, as frozenset's __new__ does.
+    if (t.kind === 'frozenset' && args.length) {
+      for (const v of iterToArray(rt, args[0])) setAdd(rt, obj, v);
+      rt.pop();
+    }
+    return obj;
+  }
+  const exception = rt.isExceptionType(t);
+  const obj = rt.alloc(t.heapType, 0, exception ? { suppress: false } : undefined, 0, true);
+  // CPython 3.11 gives each new instance's values one entry less of the class's shared keys.
+  if (!exception && t.sharedUsable > 1) t.sharedUsable--;
   heap.append(obj, cls);
   if (rt.isExceptionType(t)) {
     rt.newTuple(args);

@@ -2,7 +2,7 @@ import type { ObjIndex, Ref } from '@heaplab/core';
 import { defFunction, defValue } from './modules.js';
 import { PyErr, raise } from './pytype.js';
 import type { Runtime } from './runtime.js';
-import { dictSet } from './tables.js';
+import { dictEntries, dictSet } from './tables.js';
 import { formatUnraisable } from './unraisable.js';
 
 /** What a collector offering CPython's `gc` module exposes (see `@heaplab/gc-generational`'s `GcApi`). */
@@ -139,10 +139,14 @@ export function makeGc(rt: Runtime): Ref {
     if (!api) return unsupported('get_referrers');
     return list(api.getReferrers(a.map((r) => rt.heap.index(r))));
   });
-  defFunction(rt, m, 'get_referents', (rt, a) => {
-    if (api) return list(api.getReferents(a.map((r) => rt.heap.index(r))));
-    return rt.newList(a.flatMap((r) => rt.heap.referents(r)));
-  });
+  defFunction(rt, m, 'get_referents', (rt, a) =>
+    list(
+      a.flatMap((r) => {
+        const o = rt.heap.index(r);
+        return inTraverseOrder(rt, o, api ? api.getReferents([o]) : slotsOf(rt, o));
+      }),
+    ),
+  );
   defFunction(rt, m, 'is_tracked', (rt, a) =>
     rt.newBool(api ? api.isTracked(rt.heap.index(a[0])) : rt.heap.isTracked(a[0])),
   );
@@ -173,6 +177,47 @@ export function makeGc(rt: Runtime): Ref {
     api.setCallbackInvoker((phase, info) => invokeCallbacks(rt, callbacks, phase, info));
   }
   return m;
+}
+
+/** Every non-empty slot of an object, header slots included. */
+function slotsOf(rt: Runtime, o: ObjIndex): ObjIndex[] {
+  const t = rt.heap.tables;
+  const data = rt.heap.slots.data;
+  const out: ObjIndex[] = [];
+  for (let p = t.slotOff[o], end = p + t.slotLen[o]; p < end; p++) if (data[p] !== 0) out.push(data[p]);
+  return out;
+}
+
+/**
+ * An object's referents in the order CPython 3.11's traversal visits them: an instance's class
+ * comes after its attributes (heaplab keeps it in slot 0), lists and tuples visit their items
+ * last first, sets in table order, and a dict visits each value before its key, or only its
+ * values when every key is a str. Header slots (a subclass instance's slots, dict and class)
+ * come first.
+ */
+function inTraverseOrder(rt: Runtime, o: ObjIndex, raw: ObjIndex[]): ObjIndex[] {
+  const t = rt.typeById[rt.heap.tables.type[o]];
+  const kind = t.kind;
+  if (t.user && kind === 'instance' && raw[0] === (t.ref & 0xffffff)) return [...raw.slice(1), raw[0]];
+  if (raw.length === 0) return raw;
+  const ref = rt.heap.ref(o);
+  let items: Ref[];
+  let n: number;
+  if (kind === 'dict') {
+    const entries = dictEntries(rt, ref);
+    n = 2 * entries.length;
+    const str = rt.type('str');
+    items = entries.every(([k]) => rt.typeOf(k) === str)
+      ? entries.map(([, v]) => v)
+      : entries.flatMap(([k, v]) => [v, k]);
+  } else if (kind === 'list' || kind === 'tuple') {
+    items = rt.heap.referents(ref).reverse();
+    n = items.length;
+  } else if (kind === 'set' || kind === 'frozenset') {
+    items = rt.setOrder(ref);
+    n = items.length;
+  } else return raw;
+  return [...raw.slice(0, raw.length - n), ...items.map((v) => v & 0xffffff)];
 }
 
 function invokeCallbacks(

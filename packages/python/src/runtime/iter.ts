@@ -39,7 +39,7 @@ export interface RangeIterData {
 export function newIterator(rt: Runtime, kind: IterData['kind'], refs: readonly Ref[], index = 0): Ref {
   const heap = rt.heap;
   const data: IterData = { kind, index, size: 0 };
-  const it = heap.allocWith(rt.ht.iterator, { slots: refs.length, payload: data });
+  const it = rt.alloc(rt.ht.iterator, refs.length, data);
   for (let k = 0; k < refs.length; k++) heap.set(it, k, refs[k]);
   if ((kind === 'keys' || kind === 'values' || kind === 'items' || kind === 'set') && refs.length) {
     data.size = rt.pl<TableData>(refs[0]).size;
@@ -63,7 +63,7 @@ export function getIter(rt: Runtime, obj: Ref): Ref {
     case 'range': {
       const r = rt.pl<{ start: number; stop: number; step: number }>(obj);
       const data: RangeIterData = { cur: r.start, stop: r.stop, step: r.step };
-      return rt.heap.allocWith(rt.ht.plainIterator, { payload: data });
+      return rt.alloc(rt.ht.plainIterator, 0, data);
     }
     case 'iterator':
     case 'generator':

@@ -1,8 +1,8 @@
 import { NULL_REF, type Ref } from '@heaplab/core';
 import { compileModule } from '../compiler/compile.js';
 import { LineMap, parsePython } from '../parse.js';
-import { isScalarKind, type NativeFn, type PyType, PyType as PyTypeClass, raise } from './pytype.js';
-import type { Runtime } from './runtime.js';
+import { type NativeFn, type PyType, PyType as PyTypeClass, raise } from './pytype.js';
+import type { Runtime, TableData } from './runtime.js';
 import { WEAKREF_PRELUDE } from './weakref-prelude.js';
 
 /** `import name`: pushes the module (made on first import). */
@@ -56,8 +56,11 @@ export function makeSys(
   defFunction(rt, m, 'getsizeof', (rt, a) => {
     const t = rt.typeOf(a[0]);
     let size = rt.heap.sizeOf(a[0]);
-    if (t.user && !t.slotNames && !isScalarKind(t.kind) && t.kind !== 'tuple') size = 56;
-    if (t.kind === 'list') size = 56 + 8 * rt.listAllocated(a[0]);
+    if (t.user && !t.slotNames && t.kind === 'instance') size = 56;
+    if (t.kind === 'list') size = rt.heap.types.get(t.heapType).baseSize + 8 * rt.listAllocated(a[0]);
+    const shared = t.kind === 'dict' ? rt.pl<TableData>(a[0]).shared : undefined;
+    if (shared)
+      size = 64 + 8 * ((shared.kind === 'instance' ? shared.instanceKeys.size : 0) + shared.sharedUsable);
     return rt.newInt(size);
   });
   defFunction(rt, m, 'intern', (rt, a) => rt.push(rt.intern(rt.strValue(a[0], 'intern() argument'))));

@@ -54,6 +54,19 @@ export function isScalarKind(kind: Kind): boolean {
   return kind === 'int' || kind === 'str';
 }
 
+/**
+ * Where a name was found along a type's MRO: in slot `slot` of user class `owner`'s object, or,
+ * when `owner` is null, the value itself (a builtin type's attribute, or 0 for not found).
+ */
+export interface TypeLookup {
+  /** The user class holding the attribute, or null. */
+  readonly owner: PyType | null;
+  /** Its slot in the class object. */
+  readonly slot: number;
+  /** The value when `owner` is null. */
+  readonly value: Ref;
+}
+
 /** A Python type: builtin or a class made by a program. */
 export class PyType {
   /** The type object on the heap. */
@@ -68,6 +81,20 @@ export class PyType {
   readonly instanceKeys = new Map<string, number>();
   /** `__slots__` names, or null when instances take any attribute. */
   slotNames: string[] | null = null;
+  /**
+   * Classes deriving from list, tuple, dict, set or frozenset: heap header slots before the items
+   * (the `__slots__` values named by {@link instanceKeys}, then the `__dict__` if any, then the
+   * class), in the order CPython's traversal visits them; 0 for other types.
+   */
+  headerSize = 0;
+  /** The header slot of the `__dict__` (-1: instances have none). */
+  dictHeader = -1;
+  /**
+   * Room left in the class's shared attribute keys (CPython 3.11's cached keys: 30 entries; each
+   * new attribute name takes one, and each instance made takes one while more than one is left).
+   * A `__dict__` sharing them measures 64 bytes plus 8 per entry and room.
+   */
+  sharedUsable = 30;
   /** Whether instances accept weak references. */
   weakrefable = false;
   /** Bytes between an object's block and its `id` (GC header and, for instances, the pre-header). */
@@ -76,6 +103,10 @@ export class PyType {
   bases: PyType[] = [];
   /** Whether this type derives from BaseException (computed on first use). */
   isException: boolean | undefined;
+  /** Where MRO lookups of names found them (see `lookupType`), valid while {@link lookupVersion} is current. */
+  readonly lookupCache = new Map<string, TypeLookup>();
+  /** The runtime's class version the cache was filled under. */
+  lookupVersion = -1;
 
   /** Creates a type descriptor. */
   constructor(

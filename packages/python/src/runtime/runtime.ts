@@ -10,6 +10,19 @@ import { formatValue, pyRepr, pyStr } from './repr.js';
 import { dictDelete, dictEntries, dictGet, dictSet, setAdd, setDelete, setHas } from './tables.js';
 
 const STATIC_BASE = 0x55d6c6000000;
+/** Callables CPython 3.11 calls with an argument tuple (see {@link Runtime.packCallArgs}). */
+const TP_CALL_311 = new Set([
+  'str',
+  'int',
+  'property',
+  'staticmethod',
+  'classmethod',
+  'slice',
+  'zip',
+  'enumerate',
+  'map',
+  'str.format',
+]);
 const SMALL_MIN = -5;
 const SMALL_MAX = 256;
 
@@ -19,6 +32,8 @@ export interface TableData {
   readonly index: Map<unknown, number>;
   /** Live entries. */
   size: number;
+  /** A `__dict__` made from an instance's attributes: the class whose shared keys it uses. */
+  shared?: PyType;
 }
 
 /** Payload of a function object. */
@@ -41,6 +56,8 @@ export const FN_CLOSURE = 1;
 export const FN_KWDEFAULTS = 2;
 /** Slot of a function's `__dict__`. */
 export const FN_DICT = 3;
+/** Slot of a function's globals (`__main__`'s dict; empty for functions of heaplab's own modules). */
+export const FN_GLOBALS = 4;
 
 /**
  * The Python object model on a heaplab heap: builtin types, singletons, constructors of values
@@ -83,6 +100,8 @@ export class Runtime {
   readonly NULL_MARK: Ref;
   /** Constructors of builtin types, by type. */
   readonly constructors = new Map<PyType, NativeFn>();
+  /** Changes whenever a class's attributes change: MRO lookups cached before are stale. */
+  classVersion = 0;
   /** Largest number of items one operation may create before raising MemoryError. */
   maxItems = 50_000_000;
   /** Writes to stdout. */
@@ -164,14 +183,24 @@ export class Runtime {
     growable = false,
     slots = 0,
   ): Ref {
-    const address = this.staticNext;
-    this.staticNext += Math.ceil(size / 16) * 16 + 16;
+    const address = this.staticAddress(size);
     const ref = this.heap.allocWith(type, { address, immortal: true, payload, size, track, growable, slots });
     this.heap.tables.rc[ref & 0xffffff] = 999_999_999;
     return ref;
   }
 
+  private staticAddress(size: number): number {
+    const address = this.staticNext;
+    this.staticNext += Math.ceil(size / 16) * 16 + 16;
+    return address;
+  }
+
   // ------------------------------------------------------------ stack
+
+  /** Invalidates every type's cached MRO lookups: call before changing a class's attributes. */
+  classChanged(): void {
+    this.classVersion++;
+  }
 
   /** Pushes a borrowed reference on the top frame's temporaries and returns it. */
   push(ref: Ref): Ref {
@@ -206,6 +235,18 @@ export class Runtime {
     const roots = this.heap.roots;
     for (let k = n - 1; k >= 1; k--) roots.remove(k);
     roots.remove(1);
+  }
+
+  /**
+   * Pushes a new object of heap type `type` with `slots` empty slots (`growable`: a growable
+   * container with room for them) and `payload`: `heap.allocWith` without an options object, for
+   * the hot paths. `size` 0 takes the type's default.
+   */
+  alloc(type: number, slots: number, payload: unknown, size = 0, growable = false): Ref {
+    const heap = this.heap;
+    const ref = growable ? heap.allocGrowable(type, slots, size) : heap.alloc(type, slots, size);
+    if (payload !== undefined) heap.tables.payload[ref & 0xffffff] = payload;
+    return ref;
   }
 
   // ------------------------------------------------------------ values
@@ -246,7 +287,7 @@ export class Runtime {
     if (typeof v === 'number' && v >= SMALL_MIN && v <= SMALL_MAX)
       return this.push(this.smallInts[v - SMALL_MIN]);
     const size = intSize(v);
-    return this.heap.allocWith(this.ht.int, { payload: v, size });
+    return this.alloc(this.ht.int, 0, v, size);
   }
 
   /** Pushes a bool. */
@@ -261,7 +302,7 @@ export class Runtime {
 
   /** Pushes a float. */
   newFloat(x: number): Ref {
-    return this.heap.allocWith(this.ht.float, { payload: x });
+    return this.alloc(this.ht.float, 0, x);
   }
 
   /** Pushes a new str (the empty string and one-character Latin-1 strings are shared, as in CPython). */
@@ -269,7 +310,7 @@ export class Runtime {
     if (s.length <= 1 && (s.length === 0 || s.charCodeAt(0) < 256)) {
       return this.push(this.intern(s));
     }
-    return this.heap.allocWith(this.ht.str, { payload: s, size: strSize(s) });
+    return this.alloc(this.ht.str, 0, s, strSize(s));
   }
 
   /** The interned (shared, never freed) str with this text. */
@@ -351,18 +392,18 @@ export class Runtime {
   /** Pushes an empty dict. */
   newDict(): Ref {
     const data: TableData = { index: new Map(), size: 0 };
-    return this.heap.allocWith(this.ht.dict, { growable: true, payload: data });
+    return this.alloc(this.ht.dict, 0, data, 0, true);
   }
 
   /** Pushes an empty set (or frozenset). */
   newSet(frozen = false): Ref {
     const data: TableData = { index: new Map(), size: 0 };
-    return this.heap.allocWith(frozen ? this.ht.frozenset : this.ht.set, { growable: true, payload: data });
+    return this.alloc(frozen ? this.ht.frozenset : this.ht.set, 0, data, 0, true);
   }
 
   /** Pushes a native function object. */
   newBuiltin(name: string, fn: NativeFn, self: Ref = NULL_REF): Ref {
-    const b = this.heap.allocWith(this.ht.builtin, { slots: 1, payload: { name, fn } });
+    const b = this.alloc(this.ht.builtin, 1, { name, fn });
     if (self !== NULL_REF) this.heap.set(b, 0, self);
     return b;
   }
@@ -374,6 +415,7 @@ export class Runtime {
 
   /** Adds a native method to a builtin type. */
   defMethod(t: PyType, name: string, fn: NativeFn): void {
+    this.classChanged();
     t.dict.set(name, this.staticObject(this.ht.descriptor, { name, fn, owner: t }, 88, false));
   }
 
@@ -538,20 +580,53 @@ export class Runtime {
 
   // ------------------------------------------------------------ names and modules
 
+  /**
+   * `__main__`'s namespace: a tracked heap dict, pinned for the whole run as the module holding it
+   * would be. It is what keeps the program's globals alive.
+   */
+  mainDict: Ref = NULL_REF;
+
+  /** Makes {@link mainDict} with the names CPython starts a script with (`__file__` when a file runs). */
+  makeMainDict(fileName: string): void {
+    const data: TableData = { index: new Map(), size: 0 };
+    const address = this.staticAddress(64);
+    const d = this.heap.allocWith(this.ht.dict, { address, growable: true, payload: data, track: true });
+    this.heap.roots.pin(d);
+    this.pop();
+    this.mainDict = d;
+    const put = (name: string, value: Ref) => dictSet(this, d, this.intern(name), value);
+    put('__name__', this.intern('__main__'));
+    put('__doc__', this.None);
+    put('__package__', this.None);
+    put('__spec__', this.None);
+    put('__annotations__', this.staticObject(this.ht.dict, { index: new Map(), size: 0 }, 64, false, true));
+    put('__builtins__', this.newModule('builtins'));
+    // Made outside the allocator model, like the rest of start-up, so the program's addresses stay put.
+    if (!fileName.startsWith('<'))
+      put('__file__', this.staticObject(this.ht.str, fileName, strSize(fileName)));
+    put('__cached__', this.None);
+  }
+
   /** Pushes the global or builtin `name`; NameError when unbound. */
   loadGlobal(name: string, module: Ref = NULL_REF): Ref {
-    if (module) {
-      const v = this.moduleGet(module, name);
-      if (v) return this.push(v);
-      const b = this.builtins.get(name);
-      if (b !== undefined) return this.push(b);
-      return raise('NameError', `name '${name}' is not defined`);
-    }
-    const g = this.heap.roots.getGlobal(name);
-    if (g !== NULL_REF) return this.push(g);
+    const v = module ? this.moduleGet(module, name) : this.dictGetStr(this.mainDict, name);
+    if (v) return this.push(v);
     const b = this.builtins.get(name);
     if (b !== undefined) return this.push(b);
     return raise('NameError', `name '${name}' is not defined`);
+  }
+
+  /** Moves the top temporary into global `name` of `module` (0: `__main__`). */
+  popToGlobal(name: string, module: Ref): void {
+    if (module) this.moduleSet(module, name, this.peek());
+    else dictSet(this, this.mainDict, this.intern(name), this.peek());
+    this.pop();
+  }
+
+  /** Deletes global `name` of `module` (0: `__main__`); NameError when unbound. */
+  deleteGlobal(name: string, module: Ref): void {
+    if (module ? !this.moduleDelete(module, name) : !dictDelete(this, this.mainDict, this.intern(name)))
+      raise('NameError', `name '${name}' is not defined`);
   }
 
   /** The value under str key `name` in dict `d` (borrowed), or 0. */
@@ -633,6 +708,24 @@ export class Runtime {
   }
 
   // ------------------------------------------------------------ classes and calls
+
+  /**
+   * CPython 3.11 calls some builtins through `tp_call` (no vectorcall): the positional arguments
+   * are packed into a tuple (and keywords into a dict) that lives for the call. Pushes them for
+   * `callable` (a type or builtin name, `str.format` for methods) when it is one of those; the
+   * caller drops them after the result, as CPython frees them after the call returns. They are
+   * real heap objects: they count as young allocations and come from and go to the free lists.
+   */
+  packCallArgs(callable: string, args: readonly Ref[], kw: KwArgs | null): void {
+    if (this.profile !== 'cpython-3.11' || !TP_CALL_311.has(callable)) return;
+    if (args.length) this.newTuple(args);
+    if (kw?.names.length) {
+      const d = this.newDict();
+      kw.names.forEach((name, k) => {
+        dictSet(this, d, this.intern(name), kw.values[k]);
+      });
+    }
+  }
 
   /** Calls a class: pushes the new object. */
   callType(cls: Ref, args: readonly Ref[], kw: KwArgs | null): Ref {

@@ -55,6 +55,25 @@ function listSort(rt: Runtime, self: Ref, kw: KwArgs | null): void {
   void keep;
 }
 
+/** Whether a value has a length CPython's `list(iterable)` can ask for before iterating. */
+function hasLen(rt: Runtime, v: Ref): boolean {
+  const kind = rt.kindOf(v);
+  return (
+    kind === 'list' ||
+    kind === 'tuple' ||
+    kind === 'dict' ||
+    kind === 'set' ||
+    kind === 'frozenset' ||
+    kind === 'str' ||
+    kind === 'range'
+  );
+}
+
+/** `list(sized)` allocates exactly the length rounded up to even (CPython's `list_preallocate_exact`). */
+function presizeList(rt: Runtime, l: Ref): void {
+  rt.heap.setAuxSize(l, ((rt.heap.length(l) + 1) & ~1) * 8);
+}
+
 /** Registers constructors and methods of builtin types. */
 export function setupTypes(rt: Runtime): void {
   const ctor = (name: string, fn: (rt: Runtime, a: Ref[], kw: KwArgs | null) => Ref) =>
@@ -125,6 +144,7 @@ export function setupTypes(rt: Runtime): void {
     if (!a.length) return rt.newList();
     const items = iterToArray(rt, a[0]);
     const l = rt.newList(items);
+    if (hasLen(rt, a[0])) presizeList(rt, l);
     rt.dropUnder(1);
     return l;
   });
@@ -232,7 +252,8 @@ export function setupTypes(rt: Runtime): void {
       for (const v of iterToArray(rt, a[1])) rt.heap.append(a[0], v);
       rt.pop();
     }
-    rt.resizeList(a[0]);
+    if (a.length > 1 && hasLen(rt, a[1])) presizeList(rt, a[0]);
+    else rt.resizeList(a[0]);
     return rt.pushNone();
   });
   method('dict', '__init__', (rt, a, kw) => {
@@ -639,12 +660,14 @@ export function setupTypes(rt: Runtime): void {
     rt.pop();
     return rt.pushNone();
   });
+  rt.classChanged();
   base.attrSlots.set('__init__', rt.heap.length(base.ref));
   rt.heap.append(base.ref, init);
   const withTb = rt.nativeDescriptor(base, 'with_traceback', (rt, a) => {
     rt.setInstanceAttr(a[0], '__traceback__', a[1]);
     return rt.push(a[0]);
   });
+  rt.classChanged();
   base.attrSlots.set('with_traceback', rt.heap.length(base.ref));
   rt.heap.append(base.ref, withTb);
   void TableDataCheck;

@@ -1,7 +1,16 @@
 import { HeapLimitError, NULL_REF, type Ref } from '@heaplab/core';
 import type { Code } from '../compiler/code.js';
 import { BINARY_OPS, COMPARE_OPS, Op } from '../opcodes.js';
-import { deleteAttr, getAttr, loadMethod, setAttr } from '../runtime/attrs.js';
+import {
+  attrSite,
+  deleteAttr,
+  getAttr,
+  hasMaterializedDict,
+  loadMethod,
+  setAttr,
+  staleSite,
+  storeInstanceSlot,
+} from '../runtime/attrs.js';
 import { buildClass } from '../runtime/classes.js';
 import {
   excAttr,
@@ -27,6 +36,7 @@ import { formatValue, pyRepr, pyStr } from '../runtime/repr.js';
 import {
   FN_CLOSURE,
   FN_DEFAULTS,
+  FN_GLOBALS,
   FN_KWDEFAULTS,
   type FunctionData,
   type Runtime,
@@ -139,7 +149,7 @@ export class Interpreter {
     const rt = this.rt;
     const roots = rt.heap.roots;
     for (let k = 0; k < code.cellArgs.length; k++) {
-      const cell = rt.heap.allocWith(rt.ht.cell, { slots: 1 });
+      const cell = rt.heap.alloc(rt.ht.cell, 1);
       const from = code.cellArgs[k];
       if (from >= 0) {
         const v = roots.getLocal(from);
@@ -180,9 +190,10 @@ export class Interpreter {
       return r;
     }
     if (kind === 'builtin') {
-      const p = rt.pl<{ fn: (rt: Runtime, a: Ref[], kw: KwArgs | null) => Ref }>(callable);
+      const p = rt.pl<{ fn: (rt: Runtime, a: Ref[], kw: KwArgs | null) => Ref; name: string }>(callable);
       const self = rt.heap.get(callable, 0);
       const depth = rt.heap.roots.temps;
+      if (self === NULL_REF) rt.packCallArgs(p.name, args, kw);
       const r =
         self !== NULL_REF && rt.kindOf(self) !== 'module'
           ? p.fn(rt, [self, ...args], kw)
@@ -198,10 +209,13 @@ export class Interpreter {
       if (args.length === 0)
         raise('TypeError', `unbound method ${p.owner.name}.${p.name}() needs an argument`);
       const depth = rt.heap.roots.temps;
+      if (p.owner.name === 'str') rt.packCallArgs(`str.${p.name}`, args.slice(1), kw);
       return this.nativeResult(depth, p.fn(rt, args as Ref[], kw));
     }
     if (kind === 'type') {
       const depth = rt.heap.roots.temps;
+      const t = rt.pl<PyType>(callable);
+      if (!t.user) rt.packCallArgs(t.name, args, kw);
       return this.nativeResult(depth, rt.callType(callable, args, kw));
     }
     if (kind === 'weakref') {
@@ -600,18 +614,13 @@ export class Interpreter {
           break;
         }
         case Op.STORE_GLOBAL:
-          if (f.globals) {
-            rt.moduleSet(f.globals, f.code.names[code[pc + 1]], roots.peek(0));
-            roots.pop();
-          } else roots.popToGlobal(f.code.names[code[pc + 1]]);
+          rt.popToGlobal(f.code.names[code[pc + 1]], f.globals);
           f.pc = pc + 2;
           break;
-        case Op.DELETE_GLOBAL: {
-          const name = f.code.names[code[pc + 1]];
-          if (!roots.deleteGlobal(name)) raise('NameError', `name '${name}' is not defined`);
+        case Op.DELETE_GLOBAL:
+          rt.deleteGlobal(f.code.names[code[pc + 1]], f.globals);
           f.pc = pc + 2;
           break;
-        }
         case Op.LOAD_NAME: {
           const name = f.code.names[code[pc + 1]];
           if (f.classBody && rt.dictGetStr(roots.getLocal(0), name)) {
@@ -627,31 +636,62 @@ export class Interpreter {
             dictSet(rt, roots.getLocal(0), roots.peek(0), roots.peek(1));
             roots.pop();
             roots.pop();
-          } else if (f.globals) {
-            rt.moduleSet(f.globals, name, roots.peek(0));
-            roots.pop();
-          } else roots.popToGlobal(name);
+          } else rt.popToGlobal(name, f.globals);
           f.pc = pc + 2;
           break;
         }
         case Op.DELETE_NAME: {
           const name = f.code.names[code[pc + 1]];
           if (f.classBody) rt.dictDelStr(roots.getLocal(0), name);
-          else if (!roots.deleteGlobal(name)) raise('NameError', `name '${name}' is not defined`);
+          else rt.deleteGlobal(name, f.globals);
           f.pc = pc + 2;
           break;
         }
         case Op.LOAD_ATTR: {
-          getAttr(rt, roots.peek(0), f.code.names[code[pc + 1]]);
-          rt.dropUnder(1);
+          const obj = roots.peek(0);
+          const t = rt.typeOf(obj);
+          const site = f.code.attrSites[pc];
           f.pc = pc + 2;
+          if (
+            site !== undefined &&
+            site.type === t &&
+            site.version === rt.classVersion &&
+            !hasMaterializedDict(rt, obj)
+          ) {
+            const k = site.slot;
+            const v = k >= 0 && k < heap.length(obj) ? heap.get(obj, k) : NULL_REF;
+            if (v !== NULL_REF) {
+              roots.push(v);
+              roots.remove(1);
+              break;
+            }
+          }
+          const name = f.code.names[code[pc + 1]];
+          getAttr(rt, obj, name);
+          rt.dropUnder(1);
+          if (t.user && staleSite(rt, site, t)) f.code.attrSites[pc] = attrSite(rt, t, name, false);
           break;
         }
         case Op.STORE_ATTR: {
-          setAttr(rt, roots.peek(0), f.code.names[code[pc + 1]], roots.peek(1));
-          roots.pop();
-          roots.pop();
+          const obj = roots.peek(0);
+          const t = rt.typeOf(obj);
+          const site = f.code.attrSites[pc];
           f.pc = pc + 2;
+          if (
+            site !== undefined &&
+            site.type === t &&
+            site.version === rt.classVersion &&
+            site.slot >= 0 &&
+            !hasMaterializedDict(rt, obj)
+          ) {
+            storeInstanceSlot(rt, obj, site.slot, roots.peek(1));
+          } else {
+            const name = f.code.names[code[pc + 1]];
+            setAttr(rt, obj, name, roots.peek(1));
+            if (t.user && staleSite(rt, site, t)) f.code.attrSites[pc] = attrSite(rt, t, name, true);
+          }
+          roots.pop();
+          roots.pop();
           break;
         }
         case Op.DELETE_ATTR:
@@ -1122,7 +1162,8 @@ export class Interpreter {
       qualname: code.qualname,
       globals: this.current!.globals,
     };
-    const fn = heap.allocWith(rt.ht.function, { slots: 4, payload: data });
+    const fn = rt.alloc(rt.ht.function, 5, data);
+    if (!data.globals) heap.set(fn, FN_GLOBALS, rt.mainDict);
     if (defaults) heap.set(fn, FN_DEFAULTS, defaults);
     if (closure) heap.set(fn, FN_CLOSURE, closure);
     if (kwdefaults) heap.set(fn, FN_KWDEFAULTS, kwdefaults);
