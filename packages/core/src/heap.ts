@@ -389,7 +389,7 @@ export class Heap {
   /**
    * The reference in slot `slot` of `obj` ({@link NULL_REF} when empty); borrowed, not counted.
    * Slot numbers of this and the other item operations count after the object's header slots
-   * (see {@link setHeaderSlots}).
+   * (see {@link Heap.setHeaderSlots}).
    */
   get(obj: Ref, slot: number): Ref {
     const o = this.index(obj);
@@ -429,7 +429,7 @@ export class Heap {
     this.tables.header[o] = n;
   }
 
-  /** Number of header slots of `obj` (see {@link setHeaderSlots}). */
+  /** Number of header slots of `obj` (see {@link Heap.setHeaderSlots}). */
   headerSlots(obj: Ref): number {
     return this.tables.header[this.index(obj)];
   }

@@ -98,6 +98,8 @@ const NOT_MODELLED_314: Record<string, string> = {
     'pyodide is a 32-bit build: sys.getsizeof; 3.14 traversal order of subclass instances',
   h50_edit_instance_dict:
     'pyodide is a 32-bit build: sys.getsizeof; 3.14 keeps inline values beside a materialized __dict__',
+  h52_dict_sizes: 'pyodide is a 32-bit build: sys.getsizeof of dicts',
+  h53_set_sizes: 'pyodide is a 32-bit build: sys.getsizeof of sets',
 };
 
 describe('cases under the generational collector with profile cpython-3.14 (recorded from pyodide)', () => {

@@ -7,7 +7,17 @@ import { defineHeapTypes, type HeapTypes } from './heap-types.js';
 import { getIter, iterNext, iterToArray } from './iter.js';
 import { type Kind, type KwArgs, type NativeFn, PyErr, PyType, raise } from './pytype.js';
 import { formatValue, pyRepr, pyStr } from './repr.js';
-import { dictDelete, dictEntries, dictGet, dictSet, setAdd, setDelete, setHas } from './tables.js';
+import {
+  copyDictKeys,
+  dictDelete,
+  dictEntries,
+  dictGet,
+  dictSet,
+  setAdd,
+  setDelete,
+  setHas,
+  setMergeRoom,
+} from './tables.js';
 
 const STATIC_BASE = 0x55d6c6000000;
 /** Callables CPython 3.11 calls with an argument tuple (see {@link Runtime.packCallArgs}). */
@@ -34,6 +44,20 @@ export interface TableData {
   size: number;
   /** A `__dict__` made from an instance's attributes: the class whose shared keys it uses. */
   shared?: PyType;
+  /** A dict's CPython 3.11 key table, for `sys.getsizeof` (see `dictKeysSize`). */
+  keys?: DictKeys;
+  /** A set's CPython 3.11 hash table once it outgrows the object's own 8 slots (see `setTableSize`). */
+  table?: { mask: number; fill: number };
+}
+
+/** The shape of a dict's key table in CPython 3.11: what `sys.getsizeof` measures beyond the object. */
+export interface DictKeys {
+  /** log2 of the table size. */
+  log2: number;
+  /** Entries that may still be added before the table is resized. */
+  usable: number;
+  /** Whether some key is not a str (24-byte entries instead of 16). */
+  general: boolean;
 }
 
 /** Payload of a function object. */
@@ -673,6 +697,7 @@ export class Runtime {
   /** `d.update(other)` for a dict or an iterable of pairs. */
   dictUpdate(d: Ref, other: Ref): void {
     if (this.kindOf(other) === 'dict') {
+      if (this.pl<TableData>(d).size === 0) copyDictKeys(this, d, other);
       for (const [k, v] of dictEntries(this, other)) dictSet(this, d, k, v);
       return;
     }
@@ -1042,14 +1067,22 @@ export class Runtime {
           `unsupported operand type(s) for ${op}: '${this.typeOf(a).name}' and '${this.typeOf(b).name}'`,
         );
     }
+    // `a | b` copies a then merges b, as CPython's set_or does; `a |= b` merges b.
+    const kb = this.kindOf(b);
+    const merge = op === '|' && (kb === 'set' || kb === 'frozenset');
     if (inplace && !frozen) {
       const keep = new Set(out);
       for (const v of xs) if (!keep.has(v)) setDelete(this, a, v);
+      if (merge) setMergeRoom(this, a, ys.length);
       for (const v of out) setAdd(this, a, v);
       return this.push(a);
     }
     const s = this.newSet(frozen);
-    for (const v of out) setAdd(this, s, v);
+    if (merge) setMergeRoom(this, s, xs.length);
+    for (let k = 0; k < out.length; k++) {
+      if (merge && k === xs.length) setMergeRoom(this, s, ys.length);
+      setAdd(this, s, out[k]);
+    }
     return s;
   }
 

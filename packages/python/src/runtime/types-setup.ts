@@ -6,7 +6,18 @@ import { newWeakref } from './modules.js';
 import { type KwArgs, PyErr, type PyType, raise } from './pytype.js';
 import { pyRepr, pyStr, reprFloat } from './repr.js';
 import type { Runtime, TableData } from './runtime.js';
-import { dictClear, dictDelete, dictEntries, dictGet, dictSet, setAdd, setDelete, setHas } from './tables.js';
+import {
+  dictClear,
+  dictDelete,
+  dictEntries,
+  dictGet,
+  dictSet,
+  setAdd,
+  setClear,
+  setDelete,
+  setHas,
+  setUpdate,
+} from './tables.js';
 
 function parseIntText(_rt: Runtime, text: string, base: number): number | bigint {
   let s = text.trim().replace(/_/g, '').toLowerCase();
@@ -185,10 +196,7 @@ export function setupTypes(rt: Runtime): void {
   const setCtor = (frozen: boolean) => (rt: Runtime, a: Ref[]) => {
     if (frozen && a.length && rt.kindOf(a[0]) === 'frozenset') return rt.push(a[0]);
     const s = rt.newSet(frozen);
-    if (a.length) {
-      for (const v of iterToArray(rt, a[0])) setAdd(rt, s, v);
-      rt.pop();
-    }
+    if (a.length) setUpdate(rt, s, a[0]);
     return s;
   };
   ctor('set', setCtor(false));
@@ -281,10 +289,7 @@ export function setupTypes(rt: Runtime): void {
     return rt.pushNone();
   });
   method('set', '__init__', (rt, a) => {
-    if (a.length > 1) {
-      for (const v of iterToArray(rt, a[1])) setAdd(rt, a[0], v);
-      rt.pop();
-    }
+    if (a.length > 1) setUpdate(rt, a[0], a[1]);
     return rt.pushNone();
   });
   method('list', 'append', (rt, a) => {
@@ -443,19 +448,16 @@ export function setupTypes(rt: Runtime): void {
     return v;
   });
   method('set', 'clear', (rt, a) => {
-    for (const v of rt.heap.referents(a[0])) setDelete(rt, a[0], v);
+    setClear(rt, a[0]);
     return rt.pushNone();
   });
   method('set', 'update', (rt, a) => {
-    for (const x of a.slice(1)) {
-      for (const v of iterToArray(rt, x)) setAdd(rt, a[0], v);
-      rt.pop();
-    }
+    for (const x of a.slice(1)) setUpdate(rt, a[0], x);
     return rt.pushNone();
   });
   method('set', 'copy', (rt, a) => {
     const s = rt.newSet();
-    for (const v of rt.heap.referents(a[0])) setAdd(rt, s, v);
+    setUpdate(rt, s, a[0]);
     return s;
   });
   for (const [name, op] of [
