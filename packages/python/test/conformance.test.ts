@@ -38,12 +38,12 @@ const NEEDS_CYCLE_GC: Record<string, string> = {
   h49_observer_dict_registry: 'collects a dict subclass registry cycle through bound methods',
   h50_edit_instance_dict: 'gc.get_referrers() and collecting a cycle made through __dict__',
   h51_subclass_release_order: 'collects a list subclass that holds itself in an attribute',
-  h47_module_globals: 'gc.get_referrers()',
-  h48_shutdown_module_dict: "the exit collection of __main__'s dict, which its functions keep in a cycle",
-  h49_get_count_builtin_calls: 'gc.get_count()',
-  h50_get_count_list_dict_calls: 'gc.get_count()',
-  h51_get_count_class_calls: 'gc.get_count() and automatic collections',
-  h52_get_count_first_repr: 'gc.get_count()',
+  h60_module_globals: 'gc.get_referrers()',
+  h61_shutdown_module_dict: "the exit collection of __main__'s dict, which its functions keep in a cycle",
+  h62_get_count_builtin_calls: 'gc.get_count()',
+  h63_get_count_list_dict_calls: 'gc.get_count()',
+  h64_get_count_class_calls: 'gc.get_count() and automatic collections',
+  h65_get_count_first_repr: 'gc.get_count()',
 };
 
 const SETS: FixtureSet[] = ['conformance', 'own'];
