@@ -41,6 +41,8 @@ const NEEDS_CYCLE_GC: Record<string, string> = {
   h47_module_globals: 'gc.get_referrers()',
   h48_shutdown_module_dict: "the exit collection of __main__'s dict, which its functions keep in a cycle",
   h49_get_count_builtin_calls: 'gc.get_count()',
+  h50_get_count_list_dict_calls: 'gc.get_count()',
+  h51_get_count_class_calls: 'gc.get_count() and automatic collections',
 };
 
 const SETS: FixtureSet[] = ['conformance', 'own'];

@@ -324,9 +324,11 @@ export function callClass(
   const inst = scalar ? newScalarInstance(rt, cls, args, kw) : newInstance(rt, cls, args);
   const init = lookupType(rt, t, '__init__');
   if (init && rt.kindOf(init) === 'function') {
+    const temps = rt.packClassCallArgs(cls, args, kw);
     const r = rt.vm.call(init, [inst, ...args], kw);
     if (r !== rt.None) raise('TypeError', `__init__() should return None, not '${rt.typeOf(r).name}'`);
     rt.pop();
+    for (let k = 0; k < temps; k++) rt.pop();
   } else if (scalar) {
     // The base's constructor took the arguments; object's __init__ ignores them.
   } else if (t.kind !== 'instance') {

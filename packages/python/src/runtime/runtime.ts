@@ -376,9 +376,11 @@ export class Runtime {
     heap.untrack(t);
   }
 
-  /** Pushes a list of borrowed, rooted values. */
-  newList(items: readonly Ref[] = []): Ref {
-    const l = this.heap.allocGrowable(this.ht.list, items.length);
+  /** Pushes a list of borrowed, rooted values (`fresh`: past the free list, as `list()` allocates). */
+  newList(items: readonly Ref[] = [], fresh = false): Ref {
+    const l = fresh
+      ? this.heap.allocWith(this.ht.list, { slots: items.length, growable: true, fresh })
+      : this.heap.allocGrowable(this.ht.list, items.length);
     for (const item of items) this.heap.append(l, item);
     this.heap.setAuxSize(l, items.length * 8);
     return l;
@@ -413,9 +415,10 @@ export class Runtime {
     return aux.length ? aux[l & 0xffffff] / 8 : 0;
   }
 
-  /** Pushes an empty dict. */
-  newDict(): Ref {
+  /** Pushes an empty dict (`fresh`: past the free list, as `dict()` allocates). */
+  newDict(fresh = false): Ref {
     const data: TableData = { index: new Map(), size: 0 };
+    if (fresh) return this.heap.allocWith(this.ht.dict, { growable: true, payload: data, fresh });
     return this.alloc(this.ht.dict, 0, data, 0, true);
   }
 
@@ -742,14 +745,33 @@ export class Runtime {
    * real heap objects: they count as young allocations and come from and go to the free lists.
    */
   packCallArgs(callable: string, args: readonly Ref[], kw: KwArgs | null): void {
-    if (this.profile !== 'cpython-3.11' || !TP_CALL_311.has(callable)) return;
+    if (this.profile === 'cpython-3.11' && TP_CALL_311.has(callable)) this.pushTpCallArgs(args, kw, false);
+  }
+
+  /**
+   * CPython 3.11 calls a class through `tp_call`: its positional arguments are packed into a
+   * tuple, keywords into a dict, and `__init__` gets the keyword names as a tuple; all live
+   * until `__init__` returns. Pushes them (above the new instance) for a plain class and returns
+   * how many were pushed (the caller drops them after `__init__`).
+   */
+  packClassCallArgs(cls: Ref, args: readonly Ref[], kw: KwArgs | null): number {
+    if (this.profile !== 'cpython-3.11') return 0;
+    const t = this.pl<PyType>(cls);
+    if (t.kind !== 'instance' || this.isExceptionType(t)) return 0;
+    return this.pushTpCallArgs(args, kw, true);
+  }
+
+  private pushTpCallArgs(args: readonly Ref[], kw: KwArgs | null, kwnames: boolean): number {
+    const before = this.heap.roots.temps;
     if (args.length) this.newTuple(args);
     if (kw?.names.length) {
       const d = this.newDict();
       kw.names.forEach((name, k) => {
         dictSet(this, d, this.intern(name), kw.values[k]);
       });
+      if (kwnames) this.newTuple(kw.names.map((name) => this.intern(name)));
     }
+    return this.heap.roots.temps - before;
   }
 
   /** Calls a class: pushes the new object. */

@@ -1,7 +1,7 @@
 import { NULL_REF, type Ref } from '@heaplab/core';
 import { sortRefs } from './builtins.js';
 import { makeKeyError } from './exceptions.js';
-import { iterToArray } from './iter.js';
+import { getIter, iterNext, iterToArray } from './iter.js';
 import { newWeakref } from './modules.js';
 import { type KwArgs, PyErr, type PyType, raise } from './pytype.js';
 import { pyRepr, pyStr, reprFloat } from './repr.js';
@@ -151,12 +151,25 @@ export function setupTypes(rt: Runtime): void {
   });
   ctor('str', (rt, a) => (a.length ? rt.newStr(pyStr(rt, a[0])) : rt.newStr('')));
   ctor('bool', (rt, a) => rt.newBool(a.length ? rt.truthy(a[0]) : false));
+  // list() and dict() allocate through tp_alloc in CPython: never from the free list.
   ctor('list', (rt, a) => {
-    if (!a.length) return rt.newList();
-    const items = iterToArray(rt, a[0]);
-    const l = rt.newList(items);
+    if (!a.length) return rt.newList([], true);
+    const kind = rt.kindOf(a[0]);
+    let l: Ref;
+    if (kind === 'list' || kind === 'tuple') l = rt.newList(rt.heap.referents(a[0]), true);
+    else {
+      // Filled straight from the iterator, as CPython's list() extends the new list.
+      l = rt.newList([], true);
+      getIter(rt, a[0]);
+      const it = rt.peek();
+      for (let v = iterNext(rt, it); v !== 0; v = iterNext(rt, it)) {
+        rt.heap.roots.popAppend(l);
+        rt.checkSize(rt.heap.length(l));
+      }
+      rt.pop();
+      rt.heap.setAuxSize(l, rt.heap.length(l) * 8);
+    }
     if (hasLen(rt, a[0])) presizeList(rt, l);
-    rt.dropUnder(1);
     return l;
   });
   ctor('tuple', (rt, a) => {
@@ -169,7 +182,7 @@ export function setupTypes(rt: Runtime): void {
     return t;
   });
   ctor('dict', (rt, a, kw) => {
-    const d = rt.newDict();
+    const d = rt.newDict(true);
     if (a.length) rt.dictUpdate(d, a[0]);
     if (kw) {
       kw.names.forEach((n, i) => {
