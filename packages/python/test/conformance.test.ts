@@ -99,6 +99,7 @@ const NOT_MODELLED_314: Record<string, string> = {
     'pyodide is a 32-bit build: sys.getsizeof; 3.14 keeps inline values beside a materialized __dict__',
   h52_dict_sizes: 'pyodide is a 32-bit build: sys.getsizeof of dicts',
   h53_set_sizes: 'pyodide is a 32-bit build: sys.getsizeof of sets',
+  h54_list_from_iterables: 'pyodide is a 32-bit build: sys.getsizeof of lists',
 };
 
 describe('cases under the generational collector with profile cpython-3.14 (recorded from pyodide)', () => {

@@ -108,6 +108,7 @@ class CodeBuilder {
       lines: this.lines,
       constRefs: [],
       attrSites: [],
+      nameSites: [],
     };
   }
 

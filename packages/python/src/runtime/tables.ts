@@ -3,6 +3,25 @@ import { iterToArray } from './iter.js';
 import { raise } from './pytype.js';
 import type { Runtime, TableData } from './runtime.js';
 
+const strKeys = new Map<string, string>();
+
+/**
+ * The key of a str's text: made once per text and reused (a new concatenation per lookup
+ * allocated, and the map then had to flatten and hash it again). Short texts only, and a bounded
+ * number of them: names and small keys are the ones looked up over and over.
+ */
+function strKey(text: string): string {
+  let key = strKeys.get(text);
+  if (key === undefined) {
+    key = `s${text}`;
+    if (text.length <= 64) {
+      if (strKeys.size >= 8192) strKeys.clear();
+      strKeys.set(text, key);
+    }
+  }
+  return key;
+}
+
 /**
  * The identity of a value as a dict key or set member: equal Python values give equal keys
  * (`1`, `1.0` and `True` share one), other objects are keyed by identity.
@@ -11,7 +30,7 @@ export function hashKey(rt: Runtime, v: Ref): unknown {
   const kind = rt.kindOf(v);
   switch (kind) {
     case 'str':
-      return `s${rt.pl<string>(v)}`;
+      return strKey(rt.pl<string>(v));
     case 'int':
     case 'bool':
     case 'float': {
@@ -139,6 +158,11 @@ export function dictKeysSize(rt: Runtime, d: Ref): number {
   const slots = 1 << keys.log2;
   const indexBytes = slots <= 128 ? 1 : slots <= 0x8000 ? 2 : 4;
   return 32 + slots * indexBytes + capacityOf(keys.log2) * (keys.general ? 24 : 16);
+}
+
+/** The entry number of `key` in dict `d` (its key in slot 2n, its value in 2n + 1), or -1. */
+export function dictFind(rt: Runtime, d: Ref, key: Ref): number {
+  return rt.pl<TableData>(d).index.get(hashKey(rt, key)) ?? -1;
 }
 
 /** Stores `value` under `key` in dict `d` (both borrowed). */
