@@ -152,6 +152,8 @@ export function grow<T extends TypedArray>(array: T, capacity: number): T {
 
 /** A per-object field owned by a collector, grown with the heap (re-read `data` after allocation). */
 export interface ObjectField<T extends TypedArray> {
-  /** The values, indexed by {@link ObjIndex}. */
+  /** The values, indexed by {@link ObjIndex} (times {@link ObjectField.stride}). */
   data: T;
+  /** Values per object (1 when absent). */
+  readonly stride?: number;
 }
