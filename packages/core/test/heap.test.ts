@@ -249,6 +249,17 @@ describe('heap objects, slots and counts', () => {
     expect(refs.every((r) => !heap.isAlive(r))).toBe(true);
   });
 
+  it('keeps one payload entry per index of the tables as they grow, written or not', () => {
+    const { heap, Plain } = countingHeap({ initialCapacity: 16 });
+    for (let k = 0; k < 200; k++) heap.alloc(Plain, 0);
+    const last = heap.allocWith(Plain, { payload: 'last' });
+    expect(heap.tables.payload.length).toBe(heap.tables.capacity);
+    expect(heap.payload(last)).toBe('last');
+    expect(heap.payload(heap.roots.peek(1))).toBeUndefined();
+    heap.roots.drop(201);
+    expect(heap.tables.payload.every((p) => p === undefined)).toBe(true);
+  });
+
   it('keeps freed blocks on a type free list, bypassing the allocator until cleared', () => {
     const { heap } = countingHeap();
     const Float = heap.defineType({ name: 'float', baseSize: 24, freeList: { capacity: 2 } });
