@@ -8,7 +8,7 @@ import {
 } from '@heaplab/core';
 import type { CollectorWithGc, GcApi } from './gc-api.js';
 import { GcModule } from './gc-module.js';
-import { GcState, K_CONTAINER, NOT_COLLECTING } from './gc-state.js';
+import { GcState, K_CONTAINER } from './gc-state.js';
 import { chooseGeneration, collectGeneration } from './generational.js';
 import { collectIncremental } from './incremental.js';
 import type { GenerationalOptions } from './options.js';
@@ -87,7 +87,7 @@ class GenerationalCollector implements CollectorWithGc {
     const s = this.s;
     s.lists.append(obj, s.gen(0));
     if (s.profile.design === 'incremental') {
-      s.space.data[obj] = s.visitedSpace ^ 1;
+      s.setSpace(obj, s.visitedSpace ^ 1);
       s.heapSize++;
       if (s.profile.youngCount === 'tracking') {
         s.counts[0]++;
@@ -98,8 +98,7 @@ class GenerationalCollector implements CollectorWithGc {
 
   doUntrack(obj: ObjIndex): void {
     const s = this.s;
-    if (s.lists.inList(obj)) s.lists.remove(obj);
-    s.gcRefs.data[obj] = NOT_COLLECTING;
+    s.lists.untrack(obj);
     if (s.profile.design === 'incremental') s.heapSize--;
     if (s.profile.youngCount === 'tracking' && s.counts[0] > 0) s.counts[0]--;
   }

@@ -73,11 +73,10 @@ export function handleUnreachable(s: GcState, old: ListId, work: WorkCounts): Ga
 function handleWeakrefs(s: GcState, old: ListId): number {
   const heap = s.heap;
   if (!heap.tables.hasWeakTables) return 0;
-  const refs = s.gcRefs.data;
   const pending = clearWeakrefsToGarbage(
     heap,
     s.lists.toArray(UNREACHABLE),
-    (w) => refs[w] !== NOT_COLLECTING,
+    (w) => s.refs(w) !== NOT_COLLECTING,
   );
   if (pending.length === 0) return 0;
   const lists = s.lists;
@@ -149,7 +148,7 @@ function deleteGarbage(s: GcState, old: ListId, work: WorkCounts): void {
     }
     work.objectsVisited++;
     if (lists.first(STILL_UNREACHABLE) === o) {
-      s.gcRefs.data[o] = NOT_COLLECTING;
+      s.setRefs(o, NOT_COLLECTING);
       lists.move(o, old);
     }
   }

@@ -6,25 +6,37 @@ export type ListId = number;
 /** The most lists a {@link GcLists} holds. */
 export const MAX_LISTS = 16;
 
+/** Values per object in {@link GcLists.links}. */
+export const LINK_STRIDE = 4;
+/** Offset of the next node in an object's record. */
+export const NEXT = 0;
+/** Offset of the previous node. */
+export const PREV = 1;
+/** Offset of the collection state (`gc_refs`; see `NOT_COLLECTING`). */
+export const REFS = 2;
+/** Offset of the old-space bit (incremental design). */
+export const SPACE = 3;
+
 /**
- * CPython's GC lists: intrusive doubly linked lists threaded through two per-object fields, so
+ * CPython's GC lists: intrusive doubly linked lists threaded through per-object links, so
  * appending, unlinking, moving and merging whole lists are O(1), as with the `PyGC_Head` links.
  * A list's head is the negative node `-id`; an object that is in no list has `next` 0.
+ *
+ * Each object's links share one record of {@link LINK_STRIDE} values with the rest of the
+ * collector's per-object state (`gc_refs`, the old-space bit), as CPython's `PyGC_Head` holds
+ * both: unlinking a dying object, or scanning it in a collection, costs one memory access for all.
  */
 export class GcLists {
-  /** Next node of each object (an object index, or `-id` for the end of list `id`; 0 = in no list). */
-  readonly next: ObjectField<Int32Array>;
-  /** Previous node of each object. */
-  readonly prev: ObjectField<Int32Array>;
+  /** Object `o`'s record: `data[o * LINK_STRIDE + NEXT | PREV | REFS | SPACE]`. */
+  readonly links: ObjectField<Int32Array>;
   /** First node of each list (`-id` when empty). */
   readonly headNext = new Int32Array(MAX_LISTS);
   /** Last node of each list (`-id` when empty). */
   readonly headPrev = new Int32Array(MAX_LISTS);
 
-  /** Creates the lists' fields on `heap`; every list starts empty. */
+  /** Creates the lists' field on `heap`; every list starts empty. */
   constructor(heap: Heap) {
-    this.next = heap.createField(Int32Array);
-    this.prev = heap.createField(Int32Array);
+    this.links = heap.createField(Int32Array, LINK_STRIDE);
     for (let id = 1; id < MAX_LISTS; id++) this.init(id);
   }
 
@@ -47,76 +59,116 @@ export class GcLists {
 
   /** The object after `obj` in its list, or 0 at the end. */
   after(obj: ObjIndex): ObjIndex {
-    const n = this.next.data[obj];
+    const n = this.links.data[obj * LINK_STRIDE + NEXT];
     return Math.max(n, 0);
   }
 
   /** Whether `obj` is in some list. */
   inList(obj: ObjIndex): boolean {
-    return this.next.data[obj] !== 0;
+    return this.links.data[obj * LINK_STRIDE + NEXT] !== 0;
   }
 
   /** Appends `obj` (in no list) at the end of list `id`. */
   append(obj: ObjIndex, id: ListId): void {
-    const next = this.next.data;
-    const prev = this.prev.data;
-    const last = this.headPrev[id];
-    prev[obj] = last;
-    next[obj] = -id;
-    if (last < 0) this.headNext[id] = obj;
-    else next[last] = obj;
-    this.headPrev[id] = obj;
+    appendNode(this.links.data, this.headNext, this.headPrev, obj, id);
   }
 
   /** Unlinks `obj` from whatever list holds it. */
   remove(obj: ObjIndex): void {
-    const next = this.next.data;
-    const prev = this.prev.data;
-    const p = prev[obj];
-    const n = next[obj];
-    if (p < 0) this.headNext[-p] = n;
-    else next[p] = n;
-    if (n < 0) this.headPrev[-n] = p;
-    else prev[n] = p;
-    next[obj] = 0;
-    prev[obj] = 0;
+    unlinkNode(this.links.data, this.headNext, this.headPrev, obj);
+    this.links.data[obj * LINK_STRIDE + NEXT] = 0;
+    this.links.data[obj * LINK_STRIDE + PREV] = 0;
+  }
+
+  /**
+   * What untracking does to the collector's record of `obj`: unlinked from its list, if any, and
+   * its collection state reset to 0 (not being collected).
+   */
+  untrack(obj: ObjIndex): void {
+    const links = this.links.data;
+    const at = obj * LINK_STRIDE;
+    if (links[at + NEXT] !== 0) {
+      unlinkNode(links, this.headNext, this.headPrev, obj);
+      links[at + NEXT] = 0;
+      links[at + PREV] = 0;
+    }
+    links[at + REFS] = 0;
   }
 
   /** Moves `obj` from its list to the end of list `id`. */
   move(obj: ObjIndex, id: ListId): void {
-    this.remove(obj);
-    this.append(obj, id);
+    moveNode(this.links.data, this.headNext, this.headPrev, obj, id);
   }
 
   /** Appends every object of list `from` to the end of list `to`; `from` becomes empty. */
   merge(from: ListId, to: ListId): void {
     if (from === to || this.isEmpty(from)) return;
-    const next = this.next.data;
-    const prev = this.prev.data;
+    const links = this.links.data;
     const first = this.headNext[from];
     const last = this.headPrev[from];
     const tail = this.headPrev[to];
-    prev[first] = tail;
+    links[first * LINK_STRIDE + PREV] = tail;
     if (tail < 0) this.headNext[to] = first;
-    else next[tail] = first;
-    next[last] = -to;
+    else links[tail * LINK_STRIDE + NEXT] = first;
+    links[last * LINK_STRIDE + NEXT] = -to;
     this.headPrev[to] = last;
     this.init(from);
   }
 
   /** Number of objects in list `id` (a walk, as `gc_list_size`). */
   size(id: ListId): number {
-    const next = this.next.data;
+    const links = this.links.data;
     let n = 0;
-    for (let o = this.headNext[id]; o > 0; o = next[o]) n++;
+    for (let o = this.headNext[id]; o > 0; o = links[o * LINK_STRIDE + NEXT]) n++;
     return n;
   }
 
   /** The objects of list `id`, in order. */
   toArray(id: ListId): ObjIndex[] {
-    const next = this.next.data;
+    const links = this.links.data;
     const out: ObjIndex[] = [];
-    for (let o = this.headNext[id]; o > 0; o = next[o]) out.push(o);
+    for (let o = this.headNext[id]; o > 0; o = links[o * LINK_STRIDE + NEXT]) out.push(o);
     return out;
   }
+}
+
+/** Unlinks `node` from its list on raw arrays (its own links are left as they were). */
+function unlinkNode(links: Int32Array, headNext: Int32Array, headPrev: Int32Array, node: ObjIndex): void {
+  const p = links[node * LINK_STRIDE + PREV];
+  const n = links[node * LINK_STRIDE + NEXT];
+  if (p < 0) headNext[-p] = n;
+  else links[p * LINK_STRIDE + NEXT] = n;
+  if (n < 0) headPrev[-n] = p;
+  else links[n * LINK_STRIDE + PREV] = p;
+}
+
+/** Appends `node` at the end of list `to` on raw arrays. */
+function appendNode(
+  links: Int32Array,
+  headNext: Int32Array,
+  headPrev: Int32Array,
+  node: ObjIndex,
+  to: ListId,
+): void {
+  const last = headPrev[to];
+  links[node * LINK_STRIDE + PREV] = last;
+  links[node * LINK_STRIDE + NEXT] = -to;
+  if (last < 0) headNext[to] = node;
+  else links[last * LINK_STRIDE + NEXT] = node;
+  headPrev[to] = node;
+}
+
+/**
+ * {@link GcLists.move} on raw arrays, for hot loops (small enough for the JIT to inline):
+ * unlinks `node` and appends it to list `to`.
+ */
+export function moveNode(
+  links: Int32Array,
+  headNext: Int32Array,
+  headPrev: Int32Array,
+  node: ObjIndex,
+  to: ListId,
+): void {
+  unlinkNode(links, headNext, headPrev, node);
+  appendNode(links, headNext, headPrev, node, to);
 }

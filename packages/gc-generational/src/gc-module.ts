@@ -198,5 +198,5 @@ export class GcModule implements GcApi {
 }
 
 function setSpaceAll(s: GcState, list: ListId, space: number): void {
-  for (let o = s.lists.first(list); o !== 0; o = s.lists.after(o)) s.space.data[o] = space;
+  for (let o = s.lists.first(list); o !== 0; o = s.lists.after(o)) s.setSpace(o, space);
 }

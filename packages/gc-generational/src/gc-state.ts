@@ -1,13 +1,6 @@
-import {
-  type CollectionContext,
-  type Heap,
-  NULL_REF,
-  type ObjectField,
-  type ObjIndex,
-  type Ref,
-} from '@heaplab/core';
+import { type CollectionContext, type Heap, NULL_REF, type ObjIndex, type Ref } from '@heaplab/core';
 import type { GcCallbackInvoker, GcGenerationStats } from './gc-api.js';
-import { GcLists, type ListId } from './gc-lists.js';
+import { GcLists, LINK_STRIDE, type ListId, REFS, SPACE } from './gc-lists.js';
 import type { ReferentsFunction } from './options.js';
 import type { GcProfile } from './profiles.js';
 
@@ -31,12 +24,13 @@ export const SURVIVORS = 10;
 export const REACHABLE = 11;
 
 /**
- * `gcRefs` of an object outside the set being collected (CPython: `PREV_MASK_COLLECTING` clear).
- * Inside the set the field holds `gc_refs + 1`; in the tentatively unreachable list, -1
- * (CPython's `NEXT_MASK_UNREACHABLE`). One array, so each reference visited costs one access.
+ * Collection state (the `REFS` value of an object's record in `GcLists.links`) of an object
+ * outside the set being collected (CPython: `PREV_MASK_COLLECTING` clear). Inside the set it
+ * holds `gc_refs + 1`; in the tentatively unreachable list, -1 (CPython's
+ * `NEXT_MASK_UNREACHABLE`). One value, so each reference visited costs one access.
  */
 export const NOT_COLLECTING = 0;
-/** `gcRefs` of an object in the tentatively unreachable list (and still being collected). */
+/** Collection state of an object in the tentatively unreachable list (and still being collected). */
 export const TENTATIVE = -1;
 
 /** Type kind bits (cached per type id). */
@@ -61,11 +55,8 @@ export interface MutableStats {
 
 /** The collector's whole state, shared by its parts. */
 export class GcState {
+  /** The lists, whose per-object records also hold each object's `gc_refs` and old-space bit. */
   readonly lists: GcLists;
-  /** Collection state of each object: see {@link NOT_COLLECTING} and {@link TENTATIVE}. */
-  readonly gcRefs: ObjectField<Int32Array>;
-  /** Old-space bit of each object (incremental design). */
-  readonly space: ObjectField<Uint8Array>;
   private readonly kinds = new Uint8Array(65536);
   readonly counts = [0, 0, 0];
   readonly thresholds: number[];
@@ -103,13 +94,31 @@ export class GcState {
     thresholds: readonly number[] | undefined,
   ) {
     this.lists = new GcLists(heap);
-    this.gcRefs = heap.createField(Int32Array);
-    this.space = heap.createField(Uint8Array);
     this.thresholds = [...profile.thresholds];
     thresholds?.forEach((t, i) => {
       this.thresholds[i] = t;
     });
     this.enabled = enabled;
+  }
+
+  /** Collection state of `obj`: see {@link NOT_COLLECTING} and {@link TENTATIVE}. */
+  refs(obj: ObjIndex): number {
+    return this.lists.links.data[obj * LINK_STRIDE + REFS];
+  }
+
+  /** Sets the collection state of `obj`. */
+  setRefs(obj: ObjIndex, value: number): void {
+    this.lists.links.data[obj * LINK_STRIDE + REFS] = value;
+  }
+
+  /** Old-space bit of `obj` (incremental design). */
+  space(obj: ObjIndex): number {
+    return this.lists.links.data[obj * LINK_STRIDE + SPACE];
+  }
+
+  /** Sets the old-space bit of `obj`. */
+  setSpace(obj: ObjIndex, space: number): void {
+    this.lists.links.data[obj * LINK_STRIDE + SPACE] = space;
   }
 
   /** Scratch: the objects of a list in order (see {@link GcState.growOrder}). */

@@ -38,8 +38,7 @@ interface Tally {
 
 function setSpace(s: GcState, list: ListId, space: number): void {
   const lists = s.lists;
-  const data = s.space.data;
-  for (let o = lists.first(list); o !== 0; o = lists.after(o)) data[o] = space;
+  for (let o = lists.first(list); o !== 0; o = lists.after(o)) s.setSpace(o, space);
 }
 
 /** Collects `from` (survivors go to `to`, which may be `from` itself). */
@@ -95,7 +94,7 @@ function collectIncrement(s: GcState, context: CollectionContext, tally: Tally):
   while (size < s.workToDo && !lists.isEmpty(notVisited)) {
     const o = lists.first(notVisited);
     lists.move(o, INCREMENT);
-    s.space.data[o] = s.visitedSpace;
+    s.setSpace(o, s.visitedSpace);
     size += 1 + expandTransitively(s, INCREMENT, o);
   }
   lists.init(SURVIVORS);
@@ -116,9 +115,9 @@ function assessWorkToDo(s: GcState): number {
 /** Moves a tracked object not yet visited in this cycle into `container`; 1 if moved. */
 function pull(s: GcState, obj: ObjIndex, container: ListId): number {
   const t = s.heap.tables;
-  if ((t.flags[obj] & F_TRACKED) === 0 || s.space.data[obj] === s.visitedSpace) return 0;
+  if ((t.flags[obj] & F_TRACKED) === 0 || s.space(obj) === s.visitedSpace) return 0;
   if (!s.lists.inList(obj)) return 0;
-  s.space.data[obj] ^= 1;
+  s.setSpace(obj, s.space(obj) ^ 1);
   s.lists.move(obj, container);
   return 1;
 }

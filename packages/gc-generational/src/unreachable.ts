@@ -1,5 +1,5 @@
 import { F_FINALIZED, F_FINALIZER, F_TRACKED, type ObjIndex, type WorkCounts } from '@heaplab/core';
-import type { GcLists, ListId } from './gc-lists.js';
+import { LINK_STRIDE, type ListId, moveNode, NEXT, REFS } from './gc-lists.js';
 import { type GcState, K_CONTAINER, K_DICT, K_TUPLE, NOT_COLLECTING, TENTATIVE } from './gc-state.js';
 
 /**
@@ -21,8 +21,7 @@ export function deduceUnreachable(
 ): number {
   const heap = s.heap;
   const lists = s.lists;
-  const next = lists.next.data;
-  const prev = lists.prev.data;
+  const links = lists.links.data;
   const headNext = lists.headNext;
   const headPrev = lists.headPrev;
   const rc = heap.tables.rc;
@@ -30,7 +29,6 @@ export function deduceUnreachable(
   const slotOff = heap.tables.slotOff;
   const slotLen = heap.tables.slotLen;
   const data = heap.slots.data;
-  const refs = s.gcRefs.data;
   const tuples = untrackTuples && s.hasTupleTypes();
   let visited = 0;
   let scanned = 0;
@@ -38,8 +36,8 @@ export function deduceUnreachable(
   // records the order, so subtract_refs reads an array instead of chasing links again.
   let order = s.order;
   let count = 0;
-  for (let o = headNext[base]; o > 0; o = next[o]) {
-    refs[o] = rc[o] + 1;
+  for (let o = headNext[base]; o > 0; o = links[o * LINK_STRIDE + NEXT]) {
+    links[o * LINK_STRIDE + REFS] = rc[o] + 1;
     if (count === order.length) order = s.growOrder();
     order[count++] = o;
   }
@@ -50,8 +48,8 @@ export function deduceUnreachable(
     const off = slotOff[o];
     const end = off + slotLen[o];
     for (let p = off; p < end; p++) {
-      const c = data[p];
-      if (refs[c] > 0) refs[c]--;
+      const r = data[p] * LINK_STRIDE + REFS;
+      if (links[r] > 0) links[r]--;
     }
     scanned += end - off;
   }
@@ -60,34 +58,34 @@ export function deduceUnreachable(
   let kept = 0;
   let o = headNext[base];
   while (o > 0) {
-    if (refs[o] > 1) {
+    if (links[o * LINK_STRIDE + REFS] > 1) {
       const off = slotOff[o];
       const end = off + slotLen[o];
       for (let p = off; p < end; p++) {
         const c = data[p];
-        const r = refs[c];
-        if (r === 1) refs[c] = 2;
+        const r = links[c * LINK_STRIDE + REFS];
+        if (r === 1) links[c * LINK_STRIDE + REFS] = 2;
         else if (r < 0) {
           // Reachable after all: back to the end of base, to be scanned again.
-          moveNode(next, prev, headNext, headPrev, c, base);
-          refs[c] = 2;
+          moveNode(links, headNext, headPrev, c, base);
+          links[c * LINK_STRIDE + REFS] = 2;
         }
       }
       scanned += end - off;
-      refs[o] = NOT_COLLECTING;
+      links[o * LINK_STRIDE + REFS] = NOT_COLLECTING;
       visited++;
       kept++;
       // Scanning may have appended to base: read the successor only now.
-      const following = next[o];
+      const following = links[o * LINK_STRIDE + NEXT];
       if (tuples && s.kind(type[o]) & K_TUPLE && untrackable(s, o)) {
         heap.untrackIndex(o);
         kept--;
       }
       o = following;
     } else {
-      const following = next[o];
-      moveNode(next, prev, headNext, headPrev, o, unreachable);
-      refs[o] = TENTATIVE;
+      const following = links[o * LINK_STRIDE + NEXT];
+      moveNode(links, headNext, headPrev, o, unreachable);
+      links[o * LINK_STRIDE + REFS] = TENTATIVE;
       visited++;
       o = following;
     }
@@ -97,34 +95,11 @@ export function deduceUnreachable(
   return kept;
 }
 
-/** {@link GcLists.move} on raw arrays, for the hot loop (small enough for the JIT to inline). */
-function moveNode(
-  next: Int32Array,
-  prev: Int32Array,
-  headNext: Int32Array,
-  headPrev: Int32Array,
-  node: ObjIndex,
-  to: ListId,
-): void {
-  const p = prev[node];
-  const n = next[node];
-  if (p < 0) headNext[-p] = n;
-  else next[p] = n;
-  if (n < 0) headPrev[-n] = p;
-  else prev[n] = p;
-  const last = headPrev[to];
-  prev[node] = last;
-  next[node] = -to;
-  if (last < 0) headNext[to] = node;
-  else next[last] = node;
-  headPrev[to] = node;
-}
-
 /** Whether any object of `list` has a finalizer that has not run. */
 export function hasPendingFinalizers(s: GcState, list: ListId): boolean {
-  const next = s.lists.next.data;
+  const links = s.lists.links.data;
   const flags = s.heap.tables.flags;
-  for (let o = s.lists.headNext[list]; o > 0; o = next[o]) {
+  for (let o = s.lists.headNext[list]; o > 0; o = links[o * LINK_STRIDE + NEXT]) {
     if ((flags[o] & (F_FINALIZER | F_FINALIZED)) === F_FINALIZER) return true;
   }
   return false;

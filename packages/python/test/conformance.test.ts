@@ -41,6 +41,8 @@ const NEEDS_CYCLE_GC: Record<string, string> = {
   h47_module_globals: 'gc.get_referrers()',
   h48_shutdown_module_dict: "the exit collection of __main__'s dict, which its functions keep in a cycle",
   h49_get_count_builtin_calls: 'gc.get_count()',
+  h50_get_count_list_dict_calls: 'gc.get_count()',
+  h51_get_count_class_calls: 'gc.get_count() and automatic collections',
 };
 
 const SETS: FixtureSet[] = ['conformance', 'own'];
@@ -95,6 +97,8 @@ const NOT_MODELLED_314: Record<string, string> = {
     'pyodide is a 32-bit build: sys.getsizeof; 3.14 traversal order of subclass instances',
   h50_edit_instance_dict:
     'pyodide is a 32-bit build: sys.getsizeof; 3.14 keeps inline values beside a materialized __dict__',
+  h52_dict_sizes: 'pyodide is a 32-bit build: sys.getsizeof of dicts',
+  h53_set_sizes: 'pyodide is a 32-bit build: sys.getsizeof of sets',
 };
 
 describe('cases under the generational collector with profile cpython-3.14 (recorded from pyodide)', () => {

@@ -1,12 +1,23 @@
 import { NULL_REF, type Ref } from '@heaplab/core';
 import { sortRefs } from './builtins.js';
 import { makeKeyError } from './exceptions.js';
-import { iterToArray } from './iter.js';
+import { getIter, iterNext, iterToArray } from './iter.js';
 import { newWeakref } from './modules.js';
 import { type KwArgs, PyErr, type PyType, raise } from './pytype.js';
 import { pyRepr, pyStr, reprFloat } from './repr.js';
 import type { Runtime, TableData } from './runtime.js';
-import { dictClear, dictDelete, dictEntries, dictGet, dictSet, setAdd, setDelete, setHas } from './tables.js';
+import {
+  dictClear,
+  dictDelete,
+  dictEntries,
+  dictGet,
+  dictSet,
+  setAdd,
+  setClear,
+  setDelete,
+  setHas,
+  setUpdate,
+} from './tables.js';
 
 function parseIntText(_rt: Runtime, text: string, base: number): number | bigint {
   let s = text.trim().replace(/_/g, '').toLowerCase();
@@ -140,12 +151,25 @@ export function setupTypes(rt: Runtime): void {
   });
   ctor('str', (rt, a) => (a.length ? rt.newStr(pyStr(rt, a[0])) : rt.newStr('')));
   ctor('bool', (rt, a) => rt.newBool(a.length ? rt.truthy(a[0]) : false));
+  // list() and dict() allocate through tp_alloc in CPython: never from the free list.
   ctor('list', (rt, a) => {
-    if (!a.length) return rt.newList();
-    const items = iterToArray(rt, a[0]);
-    const l = rt.newList(items);
+    if (!a.length) return rt.newList([], true);
+    const kind = rt.kindOf(a[0]);
+    let l: Ref;
+    if (kind === 'list' || kind === 'tuple') l = rt.newList(rt.heap.referents(a[0]), true);
+    else {
+      // Filled straight from the iterator, as CPython's list() extends the new list.
+      l = rt.newList([], true);
+      getIter(rt, a[0]);
+      const it = rt.peek();
+      for (let v = iterNext(rt, it); v !== 0; v = iterNext(rt, it)) {
+        rt.heap.roots.popAppend(l);
+        rt.checkSize(rt.heap.length(l));
+      }
+      rt.pop();
+      rt.heap.setAuxSize(l, rt.heap.length(l) * 8);
+    }
     if (hasLen(rt, a[0])) presizeList(rt, l);
-    rt.dropUnder(1);
     return l;
   });
   ctor('tuple', (rt, a) => {
@@ -158,7 +182,7 @@ export function setupTypes(rt: Runtime): void {
     return t;
   });
   ctor('dict', (rt, a, kw) => {
-    const d = rt.newDict();
+    const d = rt.newDict(true);
     if (a.length) rt.dictUpdate(d, a[0]);
     if (kw) {
       kw.names.forEach((n, i) => {
@@ -172,10 +196,7 @@ export function setupTypes(rt: Runtime): void {
   const setCtor = (frozen: boolean) => (rt: Runtime, a: Ref[]) => {
     if (frozen && a.length && rt.kindOf(a[0]) === 'frozenset') return rt.push(a[0]);
     const s = rt.newSet(frozen);
-    if (a.length) {
-      for (const v of iterToArray(rt, a[0])) setAdd(rt, s, v);
-      rt.pop();
-    }
+    if (a.length) setUpdate(rt, s, a[0]);
     return s;
   };
   ctor('set', setCtor(false));
@@ -268,10 +289,7 @@ export function setupTypes(rt: Runtime): void {
     return rt.pushNone();
   });
   method('set', '__init__', (rt, a) => {
-    if (a.length > 1) {
-      for (const v of iterToArray(rt, a[1])) setAdd(rt, a[0], v);
-      rt.pop();
-    }
+    if (a.length > 1) setUpdate(rt, a[0], a[1]);
     return rt.pushNone();
   });
   method('list', 'append', (rt, a) => {
@@ -430,19 +448,16 @@ export function setupTypes(rt: Runtime): void {
     return v;
   });
   method('set', 'clear', (rt, a) => {
-    for (const v of rt.heap.referents(a[0])) setDelete(rt, a[0], v);
+    setClear(rt, a[0]);
     return rt.pushNone();
   });
   method('set', 'update', (rt, a) => {
-    for (const x of a.slice(1)) {
-      for (const v of iterToArray(rt, x)) setAdd(rt, a[0], v);
-      rt.pop();
-    }
+    for (const x of a.slice(1)) setUpdate(rt, a[0], x);
     return rt.pushNone();
   });
   method('set', 'copy', (rt, a) => {
     const s = rt.newSet();
-    for (const v of rt.heap.referents(a[0])) setAdd(rt, s, v);
+    setUpdate(rt, s, a[0]);
     return s;
   });
   for (const [name, op] of [

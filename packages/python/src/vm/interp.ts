@@ -41,7 +41,7 @@ import {
   type FunctionData,
   type Runtime,
 } from '../runtime/runtime.js';
-import { dictFind, dictSet, setAdd } from '../runtime/tables.js';
+import { dictFind, dictSet, presizeDisplay, setAdd, setUpdate } from '../runtime/tables.js';
 import { bindArguments } from './bind.js';
 import { materializeConst } from './consts.js';
 import type { Frame, TracebackEntry } from './frame.js';
@@ -137,6 +137,7 @@ export class Interpreter {
             ? this.rt.pl<FunctionData>(fn).globals
             : (this.current?.globals ?? NULL_REF),
       frameObj: NULL_REF,
+      callTemps: 0,
     };
     this.rt.heap.roots.pushFrame(code.name, code.localNames, args);
     this.frames.push(frame);
@@ -896,6 +897,7 @@ export class Interpreter {
         case Op.BUILD_MAP: {
           const n = code[pc + 1];
           const d = rt.newDict();
+          if (n > 5) presizeDisplay(rt, d, n);
           for (let k = 2 * n; k >= 2; k -= 2) dictSet(rt, d, roots.peek(k), roots.peek(k - 1));
           rt.dropUnder(2 * n);
           f.pc = pc + 2;
@@ -948,9 +950,7 @@ export class Interpreter {
           break;
         }
         case Op.SET_UPDATE: {
-          const s = roots.peek(code[pc + 1]);
-          for (const v of iterToArray(rt, roots.peek(0))) setAdd(rt, s, v);
-          roots.pop();
+          setUpdate(rt, roots.peek(code[pc + 1]), roots.peek(0));
           roots.pop();
           f.pc = pc + 2;
           break;
@@ -1262,10 +1262,11 @@ export class Interpreter {
     const init = kind === 'type' ? rt.classInit(callable) : NULL_REF;
     if (init) {
       const inst = rt.newInstance(callable, args);
+      const temps = rt.packClassCallArgs(callable, args, kw);
       const iargs = [inst, ...args];
       const icode = rt.pl<FunctionData>(init).code as Code;
       const n = bindArguments(rt, init, icode, iargs, kw);
-      this.enterFrame(icode, init, n, false, argc + 1, true);
+      this.enterFrame(icode, init, n, false, argc + 1, true).callTemps = temps;
       return;
     }
     this.call(callable, args, kw);
@@ -1286,9 +1287,15 @@ export class Interpreter {
     if (rt.isExceptionType(rt.pl<PyType>(cls))) return false;
     const roots = rt.heap.roots;
     rt.newInstance(cls);
-    roots.push(roots.peek(0));
-    for (let j = 0; j < argc; j++) roots.push(roots.peek(argc + 1));
-    this.enterFrame(code, init, argc + 1, false, argc + 1, true);
+    let temps = 0;
+    if (argc && rt.profile === 'cpython-3.11') {
+      const args: Ref[] = [];
+      for (let j = argc; j >= 1; j--) args.push(roots.peek(j));
+      temps = rt.packClassCallArgs(cls, args, null);
+    }
+    roots.push(roots.peek(temps));
+    for (let j = 0; j < argc; j++) roots.push(roots.peek(argc + 1 + temps));
+    this.enterFrame(code, init, argc + 1, false, argc + 1, true).callTemps = temps;
     return true;
   }
 
@@ -1306,6 +1313,7 @@ export class Interpreter {
     else roots.pin(v);
     this.popFrame(f);
     if (!f.init) roots.push(v);
+    else for (let k = 0; k < f.callTemps; k++) roots.pop();
     if (counted) rt.heap.decref(v);
     else roots.unpin(v);
     if (f.callerDrop) rt.dropCallUnder(f.callerDrop);
