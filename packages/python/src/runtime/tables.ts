@@ -269,6 +269,13 @@ export function setMergeRoom(rt: Runtime, s: Ref, n: number): void {
   if ((table.fill + n) * 5 >= table.mask * 3) resizeSet(data, (data.size + n) * 2);
 }
 
+/** How many different values the top `n` temporaries under the top one hold (a set display's members). */
+export function distinctCount(rt: Runtime, n: number): number {
+  const keys = new Set<unknown>();
+  for (let k = 1; k <= n; k++) keys.add(hashKey(rt, rt.peek(k)));
+  return keys.size;
+}
+
 /** Adds every item of `src` to set `s`, merging whole when `src` is a set, frozenset or dict. */
 export function setUpdate(rt: Runtime, s: Ref, src: Ref): void {
   const kind = rt.kindOf(src);

@@ -1,7 +1,7 @@
 import { NULL_REF, type Ref } from '@heaplab/core';
 import { sortRefs } from './builtins.js';
 import { makeKeyError } from './exceptions.js';
-import { getIter, iterNext, iterToArray } from './iter.js';
+import { getIter, type IterData, iterNext, iterToArray } from './iter.js';
 import { newWeakref } from './modules.js';
 import { type KwArgs, PyErr, type PyType, raise } from './pytype.js';
 import { pyRepr, pyStr, reprFloat } from './repr.js';
@@ -66,23 +66,50 @@ function listSort(rt: Runtime, self: Ref, kw: KwArgs | null): void {
   void keep;
 }
 
-/** Whether a value has a length CPython's `list(iterable)` can ask for before iterating. */
-function hasLen(rt: Runtime, v: Ref): boolean {
-  const kind = rt.kindOf(v);
-  return (
-    kind === 'list' ||
-    kind === 'tuple' ||
-    kind === 'dict' ||
-    kind === 'set' ||
-    kind === 'frozenset' ||
-    kind === 'str' ||
-    kind === 'range'
-  );
+/**
+ * Whether CPython's `list(iterable)` learns the length before iterating: containers, and
+ * iterators over them (their `__length_hint__`); generators, `map`, `filter`, `zip` and the like
+ * give none.
+ */
+function hasLengthHint(rt: Runtime, v: Ref): boolean {
+  switch (rt.kindOf(v)) {
+    case 'list':
+    case 'tuple':
+    case 'dict':
+    case 'set':
+    case 'frozenset':
+    case 'str':
+    case 'range':
+      return true;
+    case 'iterator': {
+      const kind = rt.pl<IterData | undefined>(v)?.kind;
+      // range iterators carry other data (no kind): they have a hint too.
+      return (
+        kind === undefined || ['seq', 'str', 'keys', 'values', 'items', 'set', 'reversed'].includes(kind)
+      );
+    }
+    default:
+      return false;
+  }
 }
 
-/** `list(sized)` allocates exactly the length rounded up to even (CPython's `list_preallocate_exact`). */
-function presizeList(rt: Runtime, l: Ref): void {
-  rt.heap.setAuxSize(l, ((rt.heap.length(l) + 1) & ~1) * 8);
+/**
+ * The item array of a list just filled from `src` (CPython 3.11's `list___init__`): exactly the
+ * length rounded up to even when the length was known first (`list_preallocate_exact`), else
+ * what `list_extend` leaves: room for a guess of 8, grown by appends, cut back at the end.
+ */
+function sizeFilledList(rt: Runtime, l: Ref, src: Ref): void {
+  const n = rt.heap.length(l);
+  if (hasLengthHint(rt, src)) {
+    rt.heap.setAuxSize(l, ((n + 1) & ~1) * 8);
+    return;
+  }
+  const grow = (size: number) => (size + (size >> 3) + 6) & ~3;
+  let allocated = 8;
+  for (let k = 9; k <= n; k++) if (k > allocated) allocated = grow(k);
+  if (n === 0) allocated = 0;
+  else if (!(n >= allocated >> 1)) allocated = grow(n);
+  rt.heap.setAuxSize(l, allocated * 8);
 }
 
 /** Registers constructors and methods of builtin types. */
@@ -169,7 +196,7 @@ export function setupTypes(rt: Runtime): void {
       rt.pop();
       rt.heap.setAuxSize(l, rt.heap.length(l) * 8);
     }
-    if (hasLen(rt, a[0])) presizeList(rt, l);
+    sizeFilledList(rt, l, a[0]);
     return l;
   });
   ctor('tuple', (rt, a) => {
@@ -273,7 +300,7 @@ export function setupTypes(rt: Runtime): void {
       for (const v of iterToArray(rt, a[1])) rt.heap.append(a[0], v);
       rt.pop();
     }
-    if (a.length > 1 && hasLen(rt, a[1])) presizeList(rt, a[0]);
+    if (a.length > 1) sizeFilledList(rt, a[0], a[1]);
     else rt.resizeList(a[0]);
     return rt.pushNone();
   });

@@ -41,7 +41,15 @@ import {
   type FunctionData,
   type Runtime,
 } from '../runtime/runtime.js';
-import { dictFind, dictSet, presizeDisplay, setAdd, setUpdate } from '../runtime/tables.js';
+import {
+  dictFind,
+  dictSet,
+  distinctCount,
+  presizeDisplay,
+  setAdd,
+  setMergeRoom,
+  setUpdate,
+} from '../runtime/tables.js';
 import { bindArguments } from './bind.js';
 import { materializeConst } from './consts.js';
 import type { Frame, TracebackEntry } from './frame.js';
@@ -887,8 +895,10 @@ export class Interpreter {
           f.pc = pc + 2;
           break;
         case Op.BUILD_SET: {
-          const n = code[pc + 1];
+          const arg = code[pc + 1];
+          const n = Math.abs(arg);
           const s = rt.newSet();
+          if (arg < 0) setMergeRoom(rt, s, distinctCount(rt, n));
           for (let k = n; k >= 1; k--) setAdd(rt, s, roots.peek(k));
           rt.dropUnder(n);
           f.pc = pc + 2;
