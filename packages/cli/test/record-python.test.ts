@@ -38,6 +38,8 @@ describe('heaplab record FILE.py', () => {
     ['finalizer-cycles.py', 'refcount'],
     ['cycle.py', 'generational'],
     ['finalizer-cycles.py', 'generational'],
+    ['subclass-containers.py', 'refcount'],
+    ['subclass-containers.py', 'generational'],
   ] as const) {
     it(`${program}: replay measures what running the program does`, async () => {
       const order = [

@@ -81,6 +81,12 @@ export interface AllocOptions {
   readonly track?: boolean;
   /** Place at a fixed address, outside the allocator model (static objects). */
   readonly address?: number;
+  /**
+   * Take a new block from the allocator model even when the type's free list holds one (CPython
+   * constructors that allocate through `tp_alloc`, such as `list()` and `dict()`); freeing it
+   * still goes to the free list.
+   */
+  readonly fresh?: boolean;
   /** Never freed; reference counting is skipped for it. */
   readonly immortal?: boolean;
   /** Initial reference count for statically placed objects (CPython 3.11 singletons: 999999999). */
@@ -246,6 +252,7 @@ export class Heap {
       options.address,
       options.track,
       options.immortal ?? false,
+      options.fresh ?? false,
     );
     const i = refIndex(ref);
     if (options.payload !== undefined) this.tables.payload[i] = options.payload;
@@ -269,6 +276,7 @@ export class Heap {
     address: number | undefined,
     track: boolean | undefined,
     immortal: boolean,
+    fresh = false,
   ): Ref {
     const info = this.types.get(typeId);
     const size = requestedSize || info.baseSize + info.slotSize * nslots;
@@ -277,7 +285,7 @@ export class Heap {
     let fromFreeList = false;
     if (addr < 0) {
       const list =
-        info.freeList === undefined ? undefined : this.freeLists.get(this.freeListKey(info, nslots));
+        info.freeList === undefined || fresh ? undefined : this.freeLists.get(this.freeListKey(info, nslots));
       if (list !== undefined && list.length > 0) {
         addr = list.pop()!;
         fromFreeList = true;
@@ -381,7 +389,7 @@ export class Heap {
   /**
    * The reference in slot `slot` of `obj` ({@link NULL_REF} when empty); borrowed, not counted.
    * Slot numbers of this and the other item operations count after the object's header slots
-   * (see {@link setHeaderSlots}).
+   * (see {@link Heap.setHeaderSlots}).
    */
   get(obj: Ref, slot: number): Ref {
     const o = this.index(obj);
@@ -421,7 +429,7 @@ export class Heap {
     this.tables.header[o] = n;
   }
 
-  /** Number of header slots of `obj` (see {@link setHeaderSlots}). */
+  /** Number of header slots of `obj` (see {@link Heap.setHeaderSlots}). */
   headerSlots(obj: Ref): number {
     return this.tables.header[this.index(obj)];
   }

@@ -32,7 +32,9 @@ export class ReleaseEngine {
       while (stack.length > base) this.advance(stack);
     } finally {
       this.depth--;
-      stack.length = base;
+      // Pops, not a length assignment: emptying by length drops the array's storage, and every
+      // release then allocated it again (half of what a Python loop making objects allocated).
+      while (stack.length > base) stack.pop();
     }
   }
 

@@ -67,7 +67,7 @@ export class Marker {
 
   /**
    * Scans queued objects until the worklist is empty, marking what they reference. Objects are
-   * taken off the worklist in batches of {@link SCAN_BATCH}: first the slot regions of the whole
+   * taken off the worklist in batches of eight: first the slot regions of the whole
    * batch are located and their first words read, then each is scanned. The reads of a batch do
    * not depend on one another, so the processor waits for their cache misses together instead of
    * one after another; on a heap far larger than the caches this is most of a trace's time.

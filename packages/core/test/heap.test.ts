@@ -267,6 +267,24 @@ describe('heap objects, slots and counts', () => {
     expect(heap.freeListed).toBe(0);
   });
 
+  it('allocates fresh past a type free list when asked, and frees onto it', () => {
+    const { heap } = countingHeap();
+    const Float = heap.defineType({ name: 'float', baseSize: 24, freeList: { capacity: 2 } });
+    const seen: boolean[] = [];
+    (heap.collector as { doAllocate?: (i: number, f: boolean) => void }).doAllocate = (_i, fromFreeList) =>
+      seen.push(fromFreeList);
+    const first = heap.alloc(Float);
+    const address = heap.addressOf(first);
+    heap.roots.pop();
+    expect(heap.freeListed).toBe(1);
+    const fresh = heap.allocWith(Float, { fresh: true });
+    expect(heap.addressOf(fresh)).not.toBe(address);
+    expect(heap.freeListed).toBe(1);
+    heap.roots.pop();
+    expect(heap.freeListed).toBe(2);
+    expect(seen).toEqual([false, false]);
+  });
+
   it('accounts auxiliary blocks in the object size and the allocator', () => {
     const { heap, List } = countingHeap();
     const l = heap.allocGrowable(List, 0, 56);

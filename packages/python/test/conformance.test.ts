@@ -34,13 +34,15 @@ const NEEDS_CYCLE_GC: Record<string, string> = {
   h42_const_tuple_untrack: 'gc.get_count() and tuple untracking during collections',
   h44_int_str_subclass_cycle: 'collects an int subclass and a str subclass that point at each other',
   h45_tuple_subclasses: 'collects a tuple subclass in a cycle through a list',
-  h47_tagged_list_cache: 'collects a list subclass whose attribute dict holds it',
-  h49_observer_dict_registry: 'collects a dict subclass registry cycle through bound methods',
-  h50_edit_instance_dict: 'gc.get_referrers() and collecting a cycle made through __dict__',
-  h51_subclass_release_order: 'collects a list subclass that holds itself in an attribute',
+  h60_tagged_list_cache: 'collects a list subclass whose attribute dict holds it',
+  h62_observer_dict_registry: 'collects a dict subclass registry cycle through bound methods',
+  h63_edit_instance_dict: 'gc.get_referrers() and collecting a cycle made through __dict__',
+  h64_subclass_release_order: 'collects a list subclass that holds itself in an attribute',
   h47_module_globals: 'gc.get_referrers()',
   h48_shutdown_module_dict: "the exit collection of __main__'s dict, which its functions keep in a cycle",
   h49_get_count_builtin_calls: 'gc.get_count()',
+  h50_get_count_list_dict_calls: 'gc.get_count()',
+  h51_get_count_class_calls: 'gc.get_count() and automatic collections',
 };
 
 const SETS: FixtureSet[] = ['conformance', 'own'];
@@ -87,14 +89,17 @@ const NOT_MODELLED_314: Record<string, string> = {
   h44_int_str_subclass_cycle: "3.14's attribute storage of int/str subclass instances and release order",
   h45_tuple_subclasses: 'pyodide is a 32-bit build: sys.getsizeof of subclass instances',
   h46_subclass_attributes: '3.14 borrowed references on the value stack',
-  h47_tagged_list_cache:
+  h60_tagged_list_cache:
     'pyodide is a 32-bit build: sys.getsizeof; 3.14 traversal order of subclass instances',
-  h48_container_subclass_slots:
+  h61_container_subclass_slots:
     "pyodide is a 32-bit build: sys.getsizeof; 3.14's __slots__ messages and traversal order",
-  h49_observer_dict_registry:
+  h62_observer_dict_registry:
     'pyodide is a 32-bit build: sys.getsizeof; 3.14 traversal order of subclass instances',
-  h50_edit_instance_dict:
+  h63_edit_instance_dict:
     'pyodide is a 32-bit build: sys.getsizeof; 3.14 keeps inline values beside a materialized __dict__',
+  h65_dict_sizes: 'pyodide is a 32-bit build: sys.getsizeof of dicts',
+  h66_set_sizes: 'pyodide is a 32-bit build: sys.getsizeof of sets',
+  h67_list_from_iterables: 'pyodide is a 32-bit build: sys.getsizeof of lists',
 };
 
 describe('cases under the generational collector with profile cpython-3.14 (recorded from pyodide)', () => {

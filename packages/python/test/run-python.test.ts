@@ -1,4 +1,5 @@
 import { Heap } from '@heaplab/core';
+import { createGenerationalCollector } from '@heaplab/gc-generational';
 import { createMarkSweepCollector } from '@heaplab/gc-marksweep';
 import { createRefcountCollector } from '@heaplab/gc-refcount';
 import fc from 'fast-check';
@@ -151,6 +152,13 @@ describe('the seed example under each collector', () => {
     );
     const rc = run('import sys\nsys.getrefcount(1)\n', { collector: () => createMarkSweepCollector() });
     expect(rc.err).toMatch(/sys.getrefcount\(\) needs a collector that maintains reference counts/);
+  });
+
+  it('a list subclass in a cycle through its attribute dict leaks under refcount, is collected by the generational collector', () => {
+    const src =
+      'import weakref, gc\nclass L(list): pass\nx = L([1]); x.me = x\nr = weakref.ref(x)\ndel x\ngc.collect()\nprint(r() is not None)\n';
+    expect(run(src, { collector: () => createRefcountCollector() }).out).toBe('True\n');
+    expect(run(src, { collector: () => createGenerationalCollector() }).out).toBe('False\n');
   });
 
   it('refcount: a cycle leaks (never reclaimed)', () => {

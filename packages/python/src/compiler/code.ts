@@ -3,6 +3,18 @@ import type { Constant } from '../ast.js';
 import type { LineMap } from '../parse.js';
 import type { AttrSite } from '../runtime/attrs.js';
 
+/**
+ * Where a global-name instruction last found its name in `__main__`'s dict: entry `entry`, whose
+ * key was the object `key`. While that entry still holds that key it is the name's entry (a dict
+ * keeps one entry per key, and deleting one empties both its slots).
+ */
+export interface NameSite {
+  /** The entry number (key in slot 2n, value in 2n + 1). */
+  readonly entry: number;
+  /** The key object found there. */
+  readonly key: Ref;
+}
+
 /** A compiled function, class body, comprehension or module. */
 export interface Code {
   /** `co_name`. */
@@ -53,4 +65,6 @@ export interface Code {
   readonly constRefs: Ref[];
   /** What attribute instructions found, by position (runtime cache, see `AttrSite`). */
   readonly attrSites: (AttrSite | undefined)[];
+  /** Where global-name instructions found their name in `__main__`'s dict, by position (runtime cache). */
+  readonly nameSites: (NameSite | undefined)[];
 }

@@ -108,6 +108,7 @@ class CodeBuilder {
       lines: this.lines,
       constRefs: [],
       attrSites: [],
+      nameSites: [],
     };
   }
 
@@ -885,7 +886,10 @@ class CodeBuilder {
     }
     if (!elts.some((x) => x.type === 'Starred')) {
       for (const x of elts) this.expr(x);
-      this.emit(build, elts.length);
+      // CPython 3.11 merges a display of three or more constants from a frozenset constant: a
+      // negative count tells BUILD_SET to size its table that way.
+      const merged = type === 'Set' && elts.length > 2 && constantTuple(elts) !== undefined;
+      this.emit(build, merged ? -elts.length : elts.length);
       return;
     }
     const setLike = type === 'Set';

@@ -224,6 +224,16 @@ export interface AttrSite {
   readonly keys: number;
 }
 
+/**
+ * The instance slot `site` gives for `obj`, of class `t`, or -1 (take the general path). An
+ * instance with a payload keeps attributes elsewhere: its `__dict__` was materialized, or it is
+ * an exception.
+ */
+export function siteSlot(rt: Runtime, site: AttrSite | undefined, t: PyType, obj: Ref): number {
+  if (site === undefined || site.type !== t || site.version !== rt.classVersion) return -1;
+  return rt.pl(obj) === undefined ? site.slot : -1;
+}
+
 /** Whether `site` says nothing (any more) about instances of `t`. */
 export function staleSite(rt: Runtime, site: AttrSite | undefined, t: PyType): boolean {
   return (
@@ -247,6 +257,8 @@ export function attrSite(rt: Runtime, t: PyType, name: string, store: boolean): 
     k !== undefined &&
     t.user &&
     t.kind === 'instance' &&
+    !hasDictSlot(t) &&
+    t.headerSize === 0 &&
     name !== '__class__' &&
     name !== '__dict__' &&
     !mroHasProperty(rt, t, name)

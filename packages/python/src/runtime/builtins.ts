@@ -6,7 +6,7 @@ import { binaryOp } from './ops.js';
 import { type KwArgs, type NativeFn, PyErr, type PyType, raise } from './pytype.js';
 import { formatValue, pyRepr, pyStr } from './repr.js';
 import type { Runtime } from './runtime.js';
-import { dictSet, hashKey, setAdd } from './tables.js';
+import { dictEntries, dictSet, hashKey, setAdd } from './tables.js';
 
 function arity(name: string, a: Ref[], min: number, max = min): void {
   if (a.length < min || a.length > max) {
@@ -396,7 +396,13 @@ export function setupBuiltins(rt: Runtime): void {
     const t = rt.typeOf(a[0]);
     const names = new Set<string>();
     for (const c of t.mro) for (const n of [...c.attrSlots.keys(), ...c.dict.keys()]) names.add(n);
-    if (t.user) for (const n of t.instanceKeys.keys()) names.add(n);
+    // __slots__ names are class attributes in CPython; other attributes come from the __dict__.
+    if (t.user) for (const n of t.headerSize ? t.instanceKeys.keys() : (t.slotNames ?? [])) names.add(n);
+    if (t.user && t.kind !== 'type') {
+      const d = tryGetAttr(rt, a[0], '__dict__');
+      if (d && rt.kindOf(d) === 'dict') for (const [k] of dictEntries(rt, d)) names.add(pyStr(rt, k));
+      if (d) rt.pop();
+    }
     const sorted = [...names].sort();
     for (const n of sorted) rt.newStr(n);
     return rt.packList(sorted.length);

@@ -1,11 +1,10 @@
 import { F_GROWABLE, NULL_REF, type Ref } from '@heaplab/core';
 import type { Code } from '../compiler/code.js';
 import { lookupType } from './attrs.js';
-import { iterToArray } from './iter.js';
 import { isScalarKind, type Kind, type KwArgs, PyType, raise } from './pytype.js';
 import type { FunctionData, Runtime } from './runtime.js';
 import { intSize } from './runtime.js';
-import { dictEntries, dictSet, setAdd } from './tables.js';
+import { dictEntries, dictSet, setUpdate } from './tables.js';
 
 /** Computes a C3 method resolution order. */
 function c3(t: PyType, bases: PyType[]): PyType[] {
@@ -286,10 +285,7 @@ export function newInstance(rt: Runtime, cls: Ref, args: readonly Ref[] = []): R
     });
     writeHeader(rt, obj, t);
     // A frozenset is filled when made, as frozenset's __new__ does.
-    if (t.kind === 'frozenset' && args.length) {
-      for (const v of iterToArray(rt, args[0])) setAdd(rt, obj, v);
-      rt.pop();
-    }
+    if (t.kind === 'frozenset' && args.length) setUpdate(rt, obj, args[0]);
     return obj;
   }
   const exception = rt.isExceptionType(t);
@@ -328,9 +324,11 @@ export function callClass(
   const inst = scalar ? newScalarInstance(rt, cls, args, kw) : newInstance(rt, cls, args);
   const init = lookupType(rt, t, '__init__');
   if (init && rt.kindOf(init) === 'function') {
+    const temps = rt.packClassCallArgs(cls, args, kw);
     const r = rt.vm.call(init, [inst, ...args], kw);
     if (r !== rt.None) raise('TypeError', `__init__() should return None, not '${rt.typeOf(r).name}'`);
     rt.pop();
+    for (let k = 0; k < temps; k++) rt.pop();
   } else if (scalar) {
     // The base's constructor took the arguments; object's __init__ ignores them.
   } else if (t.kind !== 'instance') {

@@ -3,6 +3,7 @@ import { compileModule } from '../compiler/compile.js';
 import { LineMap, parsePython } from '../parse.js';
 import { type NativeFn, type PyType, PyType as PyTypeClass, raise } from './pytype.js';
 import type { Runtime, TableData } from './runtime.js';
+import { dictKeysSize, setTableSize } from './tables.js';
 import { WEAKREF_PRELUDE } from './weakref-prelude.js';
 
 /** `import name`: pushes the module (made on first import). */
@@ -58,6 +59,9 @@ export function makeSys(
     let size = rt.heap.sizeOf(a[0]);
     if (t.user && !t.slotNames && t.kind === 'instance') size = 56;
     if (t.kind === 'list') size = rt.heap.types.get(t.heapType).baseSize + 8 * rt.listAllocated(a[0]);
+    if (t.kind === 'dict') size = rt.heap.types.get(t.heapType).baseSize + dictKeysSize(rt, a[0]);
+    if (t.kind === 'set' || t.kind === 'frozenset')
+      size = rt.heap.types.get(t.heapType).baseSize + setTableSize(rt, a[0]);
     const shared = t.kind === 'dict' ? rt.pl<TableData>(a[0]).shared : undefined;
     if (shared)
       size = 64 + 8 * ((shared.kind === 'instance' ? shared.instanceKeys.size : 0) + shared.sharedUsable);

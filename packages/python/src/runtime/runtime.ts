@@ -7,7 +7,17 @@ import { defineHeapTypes, type HeapTypes } from './heap-types.js';
 import { getIter, iterNext, iterToArray } from './iter.js';
 import { type Kind, type KwArgs, type NativeFn, PyErr, PyType, raise } from './pytype.js';
 import { formatValue, pyRepr, pyStr } from './repr.js';
-import { dictDelete, dictEntries, dictGet, dictSet, setAdd, setDelete, setHas } from './tables.js';
+import {
+  copyDictKeys,
+  dictDelete,
+  dictEntries,
+  dictGet,
+  dictSet,
+  setAdd,
+  setDelete,
+  setHas,
+  setMergeRoom,
+} from './tables.js';
 
 const STATIC_BASE = 0x55d6c6000000;
 /** Callables CPython 3.11 calls with an argument tuple (see {@link Runtime.packCallArgs}). */
@@ -34,6 +44,20 @@ export interface TableData {
   size: number;
   /** A `__dict__` made from an instance's attributes: the class whose shared keys it uses. */
   shared?: PyType;
+  /** A dict's CPython 3.11 key table, for `sys.getsizeof` (see `dictKeysSize`). */
+  keys?: DictKeys;
+  /** A set's CPython 3.11 hash table once it outgrows the object's own 8 slots (see `setTableSize`). */
+  table?: { mask: number; fill: number };
+}
+
+/** The shape of a dict's key table in CPython 3.11: what `sys.getsizeof` measures beyond the object. */
+export interface DictKeys {
+  /** log2 of the table size. */
+  log2: number;
+  /** Entries that may still be added before the table is resized. */
+  usable: number;
+  /** Whether some key is not a str (24-byte entries instead of 16). */
+  general: boolean;
 }
 
 /** Payload of a function object. */
@@ -352,9 +376,11 @@ export class Runtime {
     heap.untrack(t);
   }
 
-  /** Pushes a list of borrowed, rooted values. */
-  newList(items: readonly Ref[] = []): Ref {
-    const l = this.heap.allocGrowable(this.ht.list, items.length);
+  /** Pushes a list of borrowed, rooted values (`fresh`: past the free list, as `list()` allocates). */
+  newList(items: readonly Ref[] = [], fresh = false): Ref {
+    const l = fresh
+      ? this.heap.allocWith(this.ht.list, { slots: items.length, growable: true, fresh })
+      : this.heap.allocGrowable(this.ht.list, items.length);
     for (const item of items) this.heap.append(l, item);
     this.heap.setAuxSize(l, items.length * 8);
     return l;
@@ -389,9 +415,10 @@ export class Runtime {
     return aux.length ? aux[l & 0xffffff] / 8 : 0;
   }
 
-  /** Pushes an empty dict. */
-  newDict(): Ref {
+  /** Pushes an empty dict (`fresh`: past the free list, as `dict()` allocates). */
+  newDict(fresh = false): Ref {
     const data: TableData = { index: new Map(), size: 0 };
+    if (fresh) return this.heap.allocWith(this.ht.dict, { growable: true, payload: data, fresh });
     return this.alloc(this.ht.dict, 0, data, 0, true);
   }
 
@@ -653,6 +680,7 @@ export class Runtime {
   /** `d.update(other)` for a dict or an iterable of pairs. */
   dictUpdate(d: Ref, other: Ref): void {
     if (this.kindOf(other) === 'dict') {
+      if (this.pl<TableData>(d).size === 0) copyDictKeys(this, d, other);
       for (const [k, v] of dictEntries(this, other)) dictSet(this, d, k, v);
       return;
     }
@@ -717,14 +745,33 @@ export class Runtime {
    * real heap objects: they count as young allocations and come from and go to the free lists.
    */
   packCallArgs(callable: string, args: readonly Ref[], kw: KwArgs | null): void {
-    if (this.profile !== 'cpython-3.11' || !TP_CALL_311.has(callable)) return;
+    if (this.profile === 'cpython-3.11' && TP_CALL_311.has(callable)) this.pushTpCallArgs(args, kw, false);
+  }
+
+  /**
+   * CPython 3.11 calls a class through `tp_call`: its positional arguments are packed into a
+   * tuple, keywords into a dict, and `__init__` gets the keyword names as a tuple; all live
+   * until `__init__` returns. Pushes them (above the new instance) for a plain class and returns
+   * how many were pushed (the caller drops them after `__init__`).
+   */
+  packClassCallArgs(cls: Ref, args: readonly Ref[], kw: KwArgs | null): number {
+    if (this.profile !== 'cpython-3.11') return 0;
+    const t = this.pl<PyType>(cls);
+    if (t.kind !== 'instance' || this.isExceptionType(t)) return 0;
+    return this.pushTpCallArgs(args, kw, true);
+  }
+
+  private pushTpCallArgs(args: readonly Ref[], kw: KwArgs | null, kwnames: boolean): number {
+    const before = this.heap.roots.temps;
     if (args.length) this.newTuple(args);
     if (kw?.names.length) {
       const d = this.newDict();
       kw.names.forEach((name, k) => {
         dictSet(this, d, this.intern(name), kw.values[k]);
       });
+      if (kwnames) this.newTuple(kw.names.map((name) => this.intern(name)));
     }
+    return this.heap.roots.temps - before;
   }
 
   /** Calls a class: pushes the new object. */
@@ -1003,14 +1050,22 @@ export class Runtime {
           `unsupported operand type(s) for ${op}: '${this.typeOf(a).name}' and '${this.typeOf(b).name}'`,
         );
     }
+    // `a | b` copies a then merges b, as CPython's set_or does; `a |= b` merges b.
+    const kb = this.kindOf(b);
+    const merge = op === '|' && (kb === 'set' || kb === 'frozenset');
     if (inplace && !frozen) {
       const keep = new Set(out);
       for (const v of xs) if (!keep.has(v)) setDelete(this, a, v);
+      if (merge) setMergeRoom(this, a, ys.length);
       for (const v of out) setAdd(this, a, v);
       return this.push(a);
     }
     const s = this.newSet(frozen);
-    for (const v of out) setAdd(this, s, v);
+    if (merge) setMergeRoom(this, s, xs.length);
+    for (let k = 0; k < out.length; k++) {
+      if (merge && k === xs.length) setMergeRoom(this, s, ys.length);
+      setAdd(this, s, out[k]);
+    }
     return s;
   }
 

@@ -1,12 +1,23 @@
 import { NULL_REF, type Ref } from '@heaplab/core';
 import { sortRefs } from './builtins.js';
 import { makeKeyError } from './exceptions.js';
-import { iterToArray } from './iter.js';
+import { getIter, type IterData, iterNext, iterToArray } from './iter.js';
 import { newWeakref } from './modules.js';
 import { type KwArgs, PyErr, type PyType, raise } from './pytype.js';
 import { pyRepr, pyStr, reprFloat } from './repr.js';
 import type { Runtime, TableData } from './runtime.js';
-import { dictClear, dictDelete, dictEntries, dictGet, dictSet, setAdd, setDelete, setHas } from './tables.js';
+import {
+  dictClear,
+  dictDelete,
+  dictEntries,
+  dictGet,
+  dictSet,
+  setAdd,
+  setClear,
+  setDelete,
+  setHas,
+  setUpdate,
+} from './tables.js';
 
 function parseIntText(_rt: Runtime, text: string, base: number): number | bigint {
   let s = text.trim().replace(/_/g, '').toLowerCase();
@@ -55,23 +66,50 @@ function listSort(rt: Runtime, self: Ref, kw: KwArgs | null): void {
   void keep;
 }
 
-/** Whether a value has a length CPython's `list(iterable)` can ask for before iterating. */
-function hasLen(rt: Runtime, v: Ref): boolean {
-  const kind = rt.kindOf(v);
-  return (
-    kind === 'list' ||
-    kind === 'tuple' ||
-    kind === 'dict' ||
-    kind === 'set' ||
-    kind === 'frozenset' ||
-    kind === 'str' ||
-    kind === 'range'
-  );
+/**
+ * Whether CPython's `list(iterable)` learns the length before iterating: containers, and
+ * iterators over them (their `__length_hint__`); generators, `map`, `filter`, `zip` and the like
+ * give none.
+ */
+function hasLengthHint(rt: Runtime, v: Ref): boolean {
+  switch (rt.kindOf(v)) {
+    case 'list':
+    case 'tuple':
+    case 'dict':
+    case 'set':
+    case 'frozenset':
+    case 'str':
+    case 'range':
+      return true;
+    case 'iterator': {
+      const kind = rt.pl<IterData | undefined>(v)?.kind;
+      // range iterators carry other data (no kind): they have a hint too.
+      return (
+        kind === undefined || ['seq', 'str', 'keys', 'values', 'items', 'set', 'reversed'].includes(kind)
+      );
+    }
+    default:
+      return false;
+  }
 }
 
-/** `list(sized)` allocates exactly the length rounded up to even (CPython's `list_preallocate_exact`). */
-function presizeList(rt: Runtime, l: Ref): void {
-  rt.heap.setAuxSize(l, ((rt.heap.length(l) + 1) & ~1) * 8);
+/**
+ * The item array of a list just filled from `src` (CPython 3.11's `list___init__`): exactly the
+ * length rounded up to even when the length was known first (`list_preallocate_exact`), else
+ * what `list_extend` leaves: room for a guess of 8, grown by appends, cut back at the end.
+ */
+function sizeFilledList(rt: Runtime, l: Ref, src: Ref): void {
+  const n = rt.heap.length(l);
+  if (hasLengthHint(rt, src)) {
+    rt.heap.setAuxSize(l, ((n + 1) & ~1) * 8);
+    return;
+  }
+  const grow = (size: number) => (size + (size >> 3) + 6) & ~3;
+  let allocated = 8;
+  for (let k = 9; k <= n; k++) if (k > allocated) allocated = grow(k);
+  if (n === 0) allocated = 0;
+  else if (!(n >= allocated >> 1)) allocated = grow(n);
+  rt.heap.setAuxSize(l, allocated * 8);
 }
 
 /** Registers constructors and methods of builtin types. */
@@ -140,12 +178,25 @@ export function setupTypes(rt: Runtime): void {
   });
   ctor('str', (rt, a) => (a.length ? rt.newStr(pyStr(rt, a[0])) : rt.newStr('')));
   ctor('bool', (rt, a) => rt.newBool(a.length ? rt.truthy(a[0]) : false));
+  // list() and dict() allocate through tp_alloc in CPython: never from the free list.
   ctor('list', (rt, a) => {
-    if (!a.length) return rt.newList();
-    const items = iterToArray(rt, a[0]);
-    const l = rt.newList(items);
-    if (hasLen(rt, a[0])) presizeList(rt, l);
-    rt.dropUnder(1);
+    if (!a.length) return rt.newList([], true);
+    const kind = rt.kindOf(a[0]);
+    let l: Ref;
+    if (kind === 'list' || kind === 'tuple') l = rt.newList(rt.heap.referents(a[0]), true);
+    else {
+      // Filled straight from the iterator, as CPython's list() extends the new list.
+      l = rt.newList([], true);
+      getIter(rt, a[0]);
+      const it = rt.peek();
+      for (let v = iterNext(rt, it); v !== 0; v = iterNext(rt, it)) {
+        rt.heap.roots.popAppend(l);
+        rt.checkSize(rt.heap.length(l));
+      }
+      rt.pop();
+      rt.heap.setAuxSize(l, rt.heap.length(l) * 8);
+    }
+    sizeFilledList(rt, l, a[0]);
     return l;
   });
   ctor('tuple', (rt, a) => {
@@ -158,7 +209,7 @@ export function setupTypes(rt: Runtime): void {
     return t;
   });
   ctor('dict', (rt, a, kw) => {
-    const d = rt.newDict();
+    const d = rt.newDict(true);
     if (a.length) rt.dictUpdate(d, a[0]);
     if (kw) {
       kw.names.forEach((n, i) => {
@@ -172,10 +223,7 @@ export function setupTypes(rt: Runtime): void {
   const setCtor = (frozen: boolean) => (rt: Runtime, a: Ref[]) => {
     if (frozen && a.length && rt.kindOf(a[0]) === 'frozenset') return rt.push(a[0]);
     const s = rt.newSet(frozen);
-    if (a.length) {
-      for (const v of iterToArray(rt, a[0])) setAdd(rt, s, v);
-      rt.pop();
-    }
+    if (a.length) setUpdate(rt, s, a[0]);
     return s;
   };
   ctor('set', setCtor(false));
@@ -252,7 +300,7 @@ export function setupTypes(rt: Runtime): void {
       for (const v of iterToArray(rt, a[1])) rt.heap.append(a[0], v);
       rt.pop();
     }
-    if (a.length > 1 && hasLen(rt, a[1])) presizeList(rt, a[0]);
+    if (a.length > 1) sizeFilledList(rt, a[0], a[1]);
     else rt.resizeList(a[0]);
     return rt.pushNone();
   });
@@ -268,10 +316,7 @@ export function setupTypes(rt: Runtime): void {
     return rt.pushNone();
   });
   method('set', '__init__', (rt, a) => {
-    if (a.length > 1) {
-      for (const v of iterToArray(rt, a[1])) setAdd(rt, a[0], v);
-      rt.pop();
-    }
+    if (a.length > 1) setUpdate(rt, a[0], a[1]);
     return rt.pushNone();
   });
   method('list', 'append', (rt, a) => {
@@ -430,19 +475,16 @@ export function setupTypes(rt: Runtime): void {
     return v;
   });
   method('set', 'clear', (rt, a) => {
-    for (const v of rt.heap.referents(a[0])) setDelete(rt, a[0], v);
+    setClear(rt, a[0]);
     return rt.pushNone();
   });
   method('set', 'update', (rt, a) => {
-    for (const x of a.slice(1)) {
-      for (const v of iterToArray(rt, x)) setAdd(rt, a[0], v);
-      rt.pop();
-    }
+    for (const x of a.slice(1)) setUpdate(rt, a[0], x);
     return rt.pushNone();
   });
   method('set', 'copy', (rt, a) => {
     const s = rt.newSet();
-    for (const v of rt.heap.referents(a[0])) setAdd(rt, s, v);
+    setUpdate(rt, s, a[0]);
     return s;
   });
   for (const [name, op] of [

@@ -37,6 +37,8 @@ export interface Frame {
   callerDrop: number;
   /** An `__init__` frame: its `None` result is replaced by the instance below. */
   init: boolean;
+  /** Temporaries of the class call above the instance (CPython 3.11's argument tuple...), dropped at return. */
+  callTemps: number;
   /** Class body: the namespace dict is local 0. */
   readonly classBody: boolean;
   /** The function object being run (0 for module code). */

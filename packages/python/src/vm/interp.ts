@@ -1,13 +1,13 @@
 import { HeapLimitError, NULL_REF, type Ref } from '@heaplab/core';
-import type { Code } from '../compiler/code.js';
+import type { Code, NameSite } from '../compiler/code.js';
 import { BINARY_OPS, COMPARE_OPS, Op } from '../opcodes.js';
 import {
   attrSite,
   deleteAttr,
   getAttr,
-  hasMaterializedDict,
   loadMethod,
   setAttr,
+  siteSlot,
   staleSite,
   storeInstanceSlot,
 } from '../runtime/attrs.js';
@@ -41,7 +41,15 @@ import {
   type FunctionData,
   type Runtime,
 } from '../runtime/runtime.js';
-import { dictSet, setAdd } from '../runtime/tables.js';
+import {
+  dictFind,
+  dictSet,
+  distinctCount,
+  presizeDisplay,
+  setAdd,
+  setMergeRoom,
+  setUpdate,
+} from '../runtime/tables.js';
 import { bindArguments } from './bind.js';
 import { materializeConst } from './consts.js';
 import type { Frame, TracebackEntry } from './frame.js';
@@ -137,6 +145,7 @@ export class Interpreter {
             ? this.rt.pl<FunctionData>(fn).globals
             : (this.current?.globals ?? NULL_REF),
       frameObj: NULL_REF,
+      callTemps: 0,
     };
     this.rt.heap.roots.pushFrame(code.name, code.localNames, args);
     this.frames.push(frame);
@@ -479,6 +488,24 @@ export class Interpreter {
     throw err;
   }
 
+  /** The entry of `__main__`'s dict a global-name site found, if it still holds the same key; else -1. */
+  private mainEntry(site: NameSite | undefined): number {
+    if (site === undefined) return -1;
+    const heap = this.rt.heap;
+    const d = this.rt.mainDict;
+    if (!heap.isAlive(d) || 2 * site.entry + 1 >= heap.length(d)) return -1;
+    return heap.get(d, 2 * site.entry) === site.key ? site.entry : -1;
+  }
+
+  /** Remembers where `name` is in `__main__`'s dict for the global-name instruction at `pc`. */
+  private findMainEntry(code: Code, pc: number, name: string): void {
+    const rt = this.rt;
+    const d = rt.mainDict;
+    if (!rt.heap.isAlive(d)) return;
+    const entry = dictFind(rt, d, rt.intern(name));
+    code.nameSites[pc] = entry < 0 ? undefined : { entry, key: rt.heap.get(d, 2 * entry) };
+  }
+
   private checkLimits(line: number): void {
     const steps = ++this.steps;
     if (steps > this.options.maxSteps) {
@@ -608,36 +635,69 @@ export class Interpreter {
           f.pc = pc + 2;
           break;
         case Op.LOAD_GLOBAL: {
+          f.pc = pc + 2;
+          const entry = f.globals === NULL_REF ? this.mainEntry(f.code.nameSites[pc]) : -1;
+          if (entry >= 0) {
+            roots.push(heap.get(rt.mainDict, 2 * entry + 1));
+            break;
+          }
           const name = f.code.names[code[pc + 1]];
           rt.loadGlobal(name, f.globals);
-          f.pc = pc + 2;
+          if (f.globals === NULL_REF) this.findMainEntry(f.code, pc, name);
           break;
         }
-        case Op.STORE_GLOBAL:
-          rt.popToGlobal(f.code.names[code[pc + 1]], f.globals);
+        case Op.STORE_GLOBAL: {
           f.pc = pc + 2;
+          const entry = f.globals === NULL_REF ? this.mainEntry(f.code.nameSites[pc]) : -1;
+          if (entry >= 0 && heap.isTracked(rt.mainDict)) {
+            // What dictSet does for a key it has, in a tracked dict.
+            heap.set(rt.mainDict, 2 * entry + 1, roots.peek(0));
+            roots.pop();
+            break;
+          }
+          const name = f.code.names[code[pc + 1]];
+          rt.popToGlobal(name, f.globals);
+          if (f.globals === NULL_REF) this.findMainEntry(f.code, pc, name);
           break;
+        }
         case Op.DELETE_GLOBAL:
           rt.deleteGlobal(f.code.names[code[pc + 1]], f.globals);
           f.pc = pc + 2;
           break;
         case Op.LOAD_NAME: {
+          f.pc = pc + 2;
+          const entry = f.globals === NULL_REF && !f.classBody ? this.mainEntry(f.code.nameSites[pc]) : -1;
+          if (entry >= 0) {
+            roots.push(heap.get(rt.mainDict, 2 * entry + 1));
+            break;
+          }
           const name = f.code.names[code[pc + 1]];
           if (f.classBody && rt.dictGetStr(roots.getLocal(0), name)) {
             roots.push(rt.dictGetStr(roots.getLocal(0), name));
-          } else rt.loadGlobal(name, f.globals);
-          f.pc = pc + 2;
+          } else {
+            rt.loadGlobal(name, f.globals);
+            if (f.globals === NULL_REF && !f.classBody) this.findMainEntry(f.code, pc, name);
+          }
           break;
         }
         case Op.STORE_NAME: {
+          f.pc = pc + 2;
+          const entry = f.globals === NULL_REF && !f.classBody ? this.mainEntry(f.code.nameSites[pc]) : -1;
+          if (entry >= 0 && heap.isTracked(rt.mainDict)) {
+            heap.set(rt.mainDict, 2 * entry + 1, roots.peek(0));
+            roots.pop();
+            break;
+          }
           const name = f.code.names[code[pc + 1]];
           if (f.classBody) {
             rt.newStr(name);
             dictSet(rt, roots.getLocal(0), roots.peek(0), roots.peek(1));
             roots.pop();
             roots.pop();
-          } else rt.popToGlobal(name, f.globals);
-          f.pc = pc + 2;
+          } else {
+            rt.popToGlobal(name, f.globals);
+            if (f.globals === NULL_REF) this.findMainEntry(f.code, pc, name);
+          }
           break;
         }
         case Op.DELETE_NAME: {
@@ -652,14 +712,9 @@ export class Interpreter {
           const t = rt.typeOf(obj);
           const site = f.code.attrSites[pc];
           f.pc = pc + 2;
-          if (
-            site !== undefined &&
-            site.type === t &&
-            site.version === rt.classVersion &&
-            !hasMaterializedDict(rt, obj)
-          ) {
-            const k = site.slot;
-            const v = k >= 0 && k < heap.length(obj) ? heap.get(obj, k) : NULL_REF;
+          const k = siteSlot(rt, site, t, obj);
+          if (k >= 0) {
+            const v = k < heap.length(obj) ? heap.get(obj, k) : NULL_REF;
             if (v !== NULL_REF) {
               roots.push(v);
               roots.remove(1);
@@ -677,15 +732,9 @@ export class Interpreter {
           const t = rt.typeOf(obj);
           const site = f.code.attrSites[pc];
           f.pc = pc + 2;
-          if (
-            site !== undefined &&
-            site.type === t &&
-            site.version === rt.classVersion &&
-            site.slot >= 0 &&
-            !hasMaterializedDict(rt, obj)
-          ) {
-            storeInstanceSlot(rt, obj, site.slot, roots.peek(1));
-          } else {
+          const k = siteSlot(rt, site, t, obj);
+          if (k >= 0) storeInstanceSlot(rt, obj, k, roots.peek(1));
+          else {
             const name = f.code.names[code[pc + 1]];
             setAttr(rt, obj, name, roots.peek(1));
             if (t.user && staleSite(rt, site, t)) f.code.attrSites[pc] = attrSite(rt, t, name, true);
@@ -846,8 +895,10 @@ export class Interpreter {
           f.pc = pc + 2;
           break;
         case Op.BUILD_SET: {
-          const n = code[pc + 1];
+          const arg = code[pc + 1];
+          const n = Math.abs(arg);
           const s = rt.newSet();
+          if (arg < 0) setMergeRoom(rt, s, distinctCount(rt, n));
           for (let k = n; k >= 1; k--) setAdd(rt, s, roots.peek(k));
           rt.dropUnder(n);
           f.pc = pc + 2;
@@ -856,6 +907,7 @@ export class Interpreter {
         case Op.BUILD_MAP: {
           const n = code[pc + 1];
           const d = rt.newDict();
+          if (n > 5) presizeDisplay(rt, d, n);
           for (let k = 2 * n; k >= 2; k -= 2) dictSet(rt, d, roots.peek(k), roots.peek(k - 1));
           rt.dropUnder(2 * n);
           f.pc = pc + 2;
@@ -908,9 +960,7 @@ export class Interpreter {
           break;
         }
         case Op.SET_UPDATE: {
-          const s = roots.peek(code[pc + 1]);
-          for (const v of iterToArray(rt, roots.peek(0))) setAdd(rt, s, v);
-          roots.pop();
+          setUpdate(rt, roots.peek(code[pc + 1]), roots.peek(0));
           roots.pop();
           f.pc = pc + 2;
           break;
@@ -1222,10 +1272,11 @@ export class Interpreter {
     const init = kind === 'type' ? rt.classInit(callable) : NULL_REF;
     if (init) {
       const inst = rt.newInstance(callable, args);
+      const temps = rt.packClassCallArgs(callable, args, kw);
       const iargs = [inst, ...args];
       const icode = rt.pl<FunctionData>(init).code as Code;
       const n = bindArguments(rt, init, icode, iargs, kw);
-      this.enterFrame(icode, init, n, false, argc + 1, true);
+      this.enterFrame(icode, init, n, false, argc + 1, true).callTemps = temps;
       return;
     }
     this.call(callable, args, kw);
@@ -1246,9 +1297,15 @@ export class Interpreter {
     if (rt.isExceptionType(rt.pl<PyType>(cls))) return false;
     const roots = rt.heap.roots;
     rt.newInstance(cls);
-    roots.push(roots.peek(0));
-    for (let j = 0; j < argc; j++) roots.push(roots.peek(argc + 1));
-    this.enterFrame(code, init, argc + 1, false, argc + 1, true);
+    let temps = 0;
+    if (argc && rt.profile === 'cpython-3.11') {
+      const args: Ref[] = [];
+      for (let j = argc; j >= 1; j--) args.push(roots.peek(j));
+      temps = rt.packClassCallArgs(cls, args, null);
+    }
+    roots.push(roots.peek(temps));
+    for (let j = 0; j < argc; j++) roots.push(roots.peek(argc + 1 + temps));
+    this.enterFrame(code, init, argc + 1, false, argc + 1, true).callTemps = temps;
     return true;
   }
 
@@ -1266,6 +1323,7 @@ export class Interpreter {
     else roots.pin(v);
     this.popFrame(f);
     if (!f.init) roots.push(v);
+    else for (let k = 0; k < f.callTemps; k++) roots.pop();
     if (counted) rt.heap.decref(v);
     else roots.unpin(v);
     if (f.callerDrop) rt.dropCallUnder(f.callerDrop);
