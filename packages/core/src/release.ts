@@ -59,13 +59,16 @@ export class ReleaseEngine {
     }
     const t = heap.tables;
     const len = t.slotLen[obj];
-    const reverse = heap.types.get(t.type[obj]).releaseOrder === 'reverse';
+    const info = heap.types.get(t.type[obj]);
+    const reverse = info.releaseOrder === 'reverse';
     // Header slots go first, in order; the release order applies to the items after them.
     const h = t.header[obj];
+    const deferred = info.deferLastHeader && h > 0 ? h - 1 : -1;
     const zeroHook = heap.collector.doRefcountZero;
     while (cursor < len) {
       const k = reverse && cursor >= h ? len - 1 - (cursor - h) : cursor;
       cursor++;
+      if (k === deferred) continue;
       const data = heap.slots.data;
       const p = t.slotOff[obj] + k;
       const child = data[p];
@@ -82,7 +85,17 @@ export class ReleaseEngine {
     }
     stack.pop();
     stack.pop();
+    if (deferred < 0) {
+      heap.freeIndex(obj, heap.freeCause);
+      return;
+    }
+    const p = t.slotOff[obj] + deferred;
+    const last = heap.slots.data[p];
+    heap.slots.data[p] = 0;
     heap.freeIndex(obj, heap.freeCause);
+    if (last === 0 || !heap.decReachesZero(last)) return;
+    if (zeroHook) zeroHook.call(heap.collector, last);
+    else stack.push(last, START);
   }
 
   /** Runs the finalizer and clears weak references; false if the object was resurrected. */
