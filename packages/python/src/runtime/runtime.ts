@@ -29,7 +29,6 @@ const TP_CALL_311 = new Set([
   'classmethod',
   'slice',
   'zip',
-  'enumerate',
   'map',
   'str.format',
 ]);
