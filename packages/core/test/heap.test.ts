@@ -125,6 +125,27 @@ describe('heap objects, slots and counts', () => {
     expect(log).toEqual(['del h0', 'del h1', 'del i2', 'del i1', 'del i0']);
   });
 
+  it('with deferLastHeader, releases the last header slot after the items, once the object is freed', () => {
+    const { heap, A, log } = countingHeap();
+    const Sub = heap.defineType({
+      name: 'Sub',
+      container: true,
+      releaseOrder: 'reverse',
+      deferLastHeader: true,
+    });
+    heap.events.on('freed', (e) => {
+      if (e.type === 'Sub') log.push('freed Sub');
+    });
+    const obj = heap.allocGrowable(Sub, 0);
+    for (const name of ['dict', 'class', 'i0', 'i1']) {
+      heap.allocWith(A, { payload: name });
+      heap.roots.popAppend(obj);
+    }
+    heap.setHeaderSlots(obj, 2);
+    heap.roots.pop();
+    expect(log).toEqual(['del dict', 'del i1', 'del i0', 'freed Sub', 'del class']);
+  });
+
   it('frees children in CPython order: finalizer first, then referents depth first, memory last', () => {
     const { heap, A, log } = countingHeap();
     const freed: string[] = [];
@@ -247,6 +268,37 @@ describe('heap objects, slots and counts', () => {
     expect(again.map((r) => heap.index(r))).toEqual(indices);
     expect(again.map((r) => heap.addressOf(r))).toEqual(addresses);
     expect(refs.every((r) => !heap.isAlive(r))).toBe(true);
+  });
+
+  it('gives a reused slot region back empty, and keeps items when a container moves as it grows', () => {
+    const { heap, Plain, List } = countingHeap();
+    const kept = heap.alloc(Plain, 0);
+    const a = heap.alloc(Plain, 3);
+    for (let k = 0; k < 3; k++) heap.set(a, k, kept);
+    heap.roots.pop();
+    expect(heap.refcount(kept)).toBe(1);
+    const b = heap.alloc(Plain, 3);
+    expect([0, 1, 2].map((k) => heap.get(b, k))).toEqual([NULL_REF, NULL_REF, NULL_REF]);
+    heap.roots.pop();
+    const list = heap.allocGrowable(List, 0);
+    const items: Ref[] = [];
+    for (let k = 0; k < 40; k++) {
+      items.push(heap.alloc(Plain, 0));
+      heap.append(list, items[k]);
+      heap.roots.pop();
+    }
+    expect(heap.referents(list)).toEqual(items);
+  });
+
+  it('keeps one payload entry per index of the tables as they grow, written or not', () => {
+    const { heap, Plain } = countingHeap({ initialCapacity: 16 });
+    for (let k = 0; k < 200; k++) heap.alloc(Plain, 0);
+    const last = heap.allocWith(Plain, { payload: 'last' });
+    expect(heap.tables.payload.length).toBe(heap.tables.capacity);
+    expect(heap.payload(last)).toBe('last');
+    expect(heap.payload(heap.roots.peek(1))).toBeUndefined();
+    heap.roots.drop(201);
+    expect(heap.tables.payload.every((p) => p === undefined)).toBe(true);
   });
 
   it('keeps freed blocks on a type free list, bypassing the allocator until cleared', () => {
