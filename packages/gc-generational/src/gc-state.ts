@@ -1,6 +1,6 @@
 import { type CollectionContext, type Heap, NULL_REF, type ObjIndex, type Ref } from '@heaplab/core';
 import type { GcCallbackInvoker, GcGenerationStats } from './gc-api.js';
-import { GcLists, LINK_STRIDE, type ListId, REFS, SPACE } from './gc-lists.js';
+import { GcLists, type ListId } from './gc-lists.js';
 import type { ReferentsFunction } from './options.js';
 import type { GcProfile } from './profiles.js';
 
@@ -24,7 +24,7 @@ export const SURVIVORS = 10;
 export const REACHABLE = 11;
 
 /**
- * Collection state (the `REFS` value of an object's record in `GcLists.links`) of an object
+ * Collection state (`GcLists.refs`) of an object
  * outside the set being collected (CPython: `PREV_MASK_COLLECTING` clear). Inside the set it
  * holds `gc_refs + 1`; in the tentatively unreachable list, -1 (CPython's
  * `NEXT_MASK_UNREACHABLE`). One value, so each reference visited costs one access.
@@ -103,22 +103,22 @@ export class GcState {
 
   /** Collection state of `obj`: see {@link NOT_COLLECTING} and {@link TENTATIVE}. */
   refs(obj: ObjIndex): number {
-    return this.lists.links.data[obj * LINK_STRIDE + REFS];
+    return this.lists.refs.data[obj];
   }
 
   /** Sets the collection state of `obj`. */
   setRefs(obj: ObjIndex, value: number): void {
-    this.lists.links.data[obj * LINK_STRIDE + REFS] = value;
+    this.lists.refs.data[obj] = value;
   }
 
   /** Old-space bit of `obj` (incremental design). */
   space(obj: ObjIndex): number {
-    return this.lists.links.data[obj * LINK_STRIDE + SPACE];
+    return this.lists.space.data[obj];
   }
 
   /** Sets the old-space bit of `obj`. */
   setSpace(obj: ObjIndex, space: number): void {
-    this.lists.links.data[obj * LINK_STRIDE + SPACE] = space;
+    this.lists.space.data[obj] = space;
   }
 
   /** Scratch: the objects of a list in order (see {@link GcState.growOrder}). */
