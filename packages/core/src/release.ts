@@ -17,6 +17,11 @@ const START = -1;
 export class ReleaseEngine {
   private readonly stack: number[] = [];
   private depth = 0;
+  /**
+   * Where the release leaves the sum of the fields it loads early, so that the compiler keeps
+   * those loads; the value means nothing.
+   */
+  sink = 0;
 
   /** Creates the engine of `heap`. */
   constructor(private readonly heap: Heap) {}
@@ -54,13 +59,16 @@ export class ReleaseEngine {
     }
     const t = heap.tables;
     const len = t.slotLen[obj];
-    const reverse = heap.types.get(t.type[obj]).releaseOrder === 'reverse';
+    const info = heap.types.get(t.type[obj]);
+    const reverse = info.releaseOrder === 'reverse';
     // Header slots go first, in order; the release order applies to the items after them.
     const h = t.header[obj];
+    const deferred = info.deferLastHeader && h > 0 ? h - 1 : -1;
     const zeroHook = heap.collector.doRefcountZero;
     while (cursor < len) {
       const k = reverse && cursor >= h ? len - 1 - (cursor - h) : cursor;
       cursor++;
+      if (k === deferred) continue;
       const data = heap.slots.data;
       const p = t.slotOff[obj] + k;
       const child = data[p];
@@ -77,13 +85,35 @@ export class ReleaseEngine {
     }
     stack.pop();
     stack.pop();
+    if (deferred < 0) {
+      heap.freeIndex(obj, heap.freeCause);
+      return;
+    }
+    const p = t.slotOff[obj] + deferred;
+    const last = heap.slots.data[p];
+    heap.slots.data[p] = 0;
     heap.freeIndex(obj, heap.freeCause);
+    if (last === 0 || !heap.decReachesZero(last)) return;
+    if (zeroHook) zeroHook.call(heap.collector, last);
+    else stack.push(last, START);
   }
 
   /** Runs the finalizer and clears weak references; false if the object was resurrected. */
   private begin(obj: ObjIndex): boolean {
     const heap = this.heap;
     const t = heap.tables;
+    // Every field the release and the free read, loaded together: the loads are independent, so
+    // their cache misses overlap instead of coming one after another as the release proceeds.
+    this.sink =
+      (t.type[obj] +
+        t.slotOff[obj] +
+        t.slotLen[obj] +
+        t.header[obj] +
+        t.slotCap[obj] +
+        t.size[obj] +
+        t.epoch[obj] +
+        t.addr[obj]) |
+      0;
     const flags = t.flags[obj];
     t.flags[obj] = flags | F_RELEASING;
     if (flags & F_TRACKED) heap.untrackIndex(obj);

@@ -46,6 +46,12 @@ export interface TypeSpec {
    * without a clear operation (CPython tuples). Default: forward.
    */
   readonly clearOrder?: ReleaseOrder | 'none';
+  /**
+   * The last header slot of an instance is released after everything else, once the instance's
+   * memory is freed (a Python subclass instance's class: CPython's `subtype_dealloc` drops the
+   * type at the very end). Default false.
+   */
+  readonly deferLastHeader?: boolean;
   /** When a generational collector may untrack an instance (default never). */
   readonly untrack?: UntrackPolicy;
   /** A per-type free list. */
@@ -101,6 +107,7 @@ export class TypeRegistry {
       finalize: spec.finalize,
       releaseOrder: spec.releaseOrder ?? 'forward',
       clearOrder: spec.clearOrder ?? 'forward',
+      deferLastHeader: spec.deferLastHeader ?? false,
       untrack: spec.untrack ?? 'never',
       freeList: spec.freeList,
       baseSize: spec.baseSize ?? 16,

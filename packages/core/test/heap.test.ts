@@ -125,6 +125,27 @@ describe('heap objects, slots and counts', () => {
     expect(log).toEqual(['del h0', 'del h1', 'del i2', 'del i1', 'del i0']);
   });
 
+  it('with deferLastHeader, releases the last header slot after the items, once the object is freed', () => {
+    const { heap, A, log } = countingHeap();
+    const Sub = heap.defineType({
+      name: 'Sub',
+      container: true,
+      releaseOrder: 'reverse',
+      deferLastHeader: true,
+    });
+    heap.events.on('freed', (e) => {
+      if (e.type === 'Sub') log.push('freed Sub');
+    });
+    const obj = heap.allocGrowable(Sub, 0);
+    for (const name of ['dict', 'class', 'i0', 'i1']) {
+      heap.allocWith(A, { payload: name });
+      heap.roots.popAppend(obj);
+    }
+    heap.setHeaderSlots(obj, 2);
+    heap.roots.pop();
+    expect(log).toEqual(['del dict', 'del i1', 'del i0', 'freed Sub', 'del class']);
+  });
+
   it('frees children in CPython order: finalizer first, then referents depth first, memory last', () => {
     const { heap, A, log } = countingHeap();
     const freed: string[] = [];
