@@ -8,7 +8,7 @@ export const MAX_LISTS = 16;
 
 /** Values per object in {@link GcLists.links}. */
 export const LINK_STRIDE = 2;
-/** Offset of the next node in an object's record. */
+/** Offset of the next node in an object's links. */
 export const NEXT = 0;
 /** Offset of the previous node. */
 export const PREV = 1;
@@ -18,19 +18,16 @@ export const PREV = 1;
  * appending, unlinking, moving and merging whole lists are O(1), as with the `PyGC_Head` links.
  * A list's head is the negative node `-id`; an object that is in no list has `next` 0.
  *
- * An object's two links share one record, so unlinking a dying object costs one memory access
- * for it and one for each neighbour. The collection state (`gc_refs`) is a separate array: a
- * collection's subtract pass decrements it at random objects across the whole heap, and a
- * 4-byte array stays in the caches far better there than 16-byte records (at 2M tracked objects
- * the live collection took 3x as long with `gc_refs` inside the record).
+ * An object's two links are adjacent ({@link LINK_STRIDE} values per object), as in CPython's
+ * `PyGC_Head`, so unlinking a dying object costs one memory access for both. Its collection state
+ * (`gc_refs`) is a separate, compact array: a collection reads it at random for every reference
+ * it follows, and a quarter of the bytes to cover keeps more of it in cache.
  */
 export class GcLists {
-  /** Object `o`'s links: `data[o * LINK_STRIDE + NEXT | PREV]`. */
+  /** Object `o`'s links: `data[o * LINK_STRIDE + NEXT]` and `data[o * LINK_STRIDE + PREV]`. */
   readonly links: ObjectField<Int32Array>;
-  /** Collection state of each object (`gc_refs`; see `NOT_COLLECTING`). */
+  /** Collection state of each object (`gc_refs`; 0: not being collected). */
   readonly refs: ObjectField<Int32Array>;
-  /** Old-space bit of each object (incremental design). */
-  readonly space: ObjectField<Uint8Array>;
   /** First node of each list (`-id` when empty). */
   readonly headNext = new Int32Array(MAX_LISTS);
   /** Last node of each list (`-id` when empty). */
@@ -40,7 +37,6 @@ export class GcLists {
   constructor(heap: Heap) {
     this.links = heap.createField(Int32Array, LINK_STRIDE);
     this.refs = heap.createField(Int32Array);
-    this.space = heap.createField(Uint8Array);
     for (let id = 1; id < MAX_LISTS; id++) this.init(id);
   }
 
@@ -85,7 +81,7 @@ export class GcLists {
   }
 
   /**
-   * What untracking does to the collector's record of `obj`: unlinked from its list, if any, and
+   * What untracking does to the collector's state of `obj`: unlinked from its list, if any, and
    * its collection state reset to 0 (not being collected).
    */
   untrack(obj: ObjIndex): void {

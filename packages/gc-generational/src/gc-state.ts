@@ -1,4 +1,11 @@
-import { type CollectionContext, type Heap, NULL_REF, type ObjIndex, type Ref } from '@heaplab/core';
+import {
+  type CollectionContext,
+  type Heap,
+  NULL_REF,
+  type ObjectField,
+  type ObjIndex,
+  type Ref,
+} from '@heaplab/core';
 import type { GcCallbackInvoker, GcGenerationStats } from './gc-api.js';
 import { GcLists, type ListId } from './gc-lists.js';
 import type { ReferentsFunction } from './options.js';
@@ -55,8 +62,10 @@ export interface MutableStats {
 
 /** The collector's whole state, shared by its parts. */
 export class GcState {
-  /** The lists, whose per-object records also hold each object's `gc_refs` and old-space bit. */
+  /** The lists, with each object's links and `gc_refs`. */
   readonly lists: GcLists;
+  /** Old-space bit of each object (incremental design). */
+  private readonly spaceBits: ObjectField<Uint8Array>;
   private readonly kinds = new Uint8Array(65536);
   readonly counts = [0, 0, 0];
   readonly thresholds: number[];
@@ -94,6 +103,7 @@ export class GcState {
     thresholds: readonly number[] | undefined,
   ) {
     this.lists = new GcLists(heap);
+    this.spaceBits = heap.createField(Uint8Array);
     this.thresholds = [...profile.thresholds];
     thresholds?.forEach((t, i) => {
       this.thresholds[i] = t;
@@ -113,12 +123,12 @@ export class GcState {
 
   /** Old-space bit of `obj` (incremental design). */
   space(obj: ObjIndex): number {
-    return this.lists.space.data[obj];
+    return this.spaceBits.data[obj];
   }
 
   /** Sets the old-space bit of `obj`. */
   setSpace(obj: ObjIndex, space: number): void {
-    this.lists.space.data[obj] = space;
+    this.spaceBits.data[obj] = space;
   }
 
   /** Scratch: the objects of a list in order (see {@link GcState.growOrder}). */
