@@ -400,7 +400,7 @@ function classAttr(rt: Runtime, cls: Ref, name: string): Ref {
     case '__module__':
       return rt.newStr(t.module);
     case '__mro__':
-      return rt.newTuple(t.mro.map((c) => c.ref));
+      return t.mroSlot >= 0 ? rt.push(rt.heap.get(cls, t.mroSlot)) : rt.newTuple(t.mro.map((c) => c.ref));
     case '__bases__':
       return rt.newTuple(t.bases.map((c) => c.ref));
     case '__base__':
