@@ -1,3 +1,6 @@
+/** Regions up to this many words are cleared and copied by loops, not by the typed-array builtins. */
+const SMALL_REGION = 16;
+
 /**
  * Storage for every object's outgoing reference slots, in one growable `Int32Array` (0 = empty).
  * An object owns a region of a capacity class: exact sizes up to 16 slots, powers of two above.
@@ -38,8 +41,11 @@ export class SlotPool {
     const cls = SlotPool.classOf(capacity);
     const head = this.freeHeads[cls];
     if (head !== 0) {
-      this.freeHeads[cls] = this.data[head];
-      this.data.fill(0, head, head + capacity);
+      const data = this.data;
+      this.freeHeads[cls] = data[head];
+      // Most regions are a few words, where a loop beats the builtin's call.
+      if (capacity <= SMALL_REGION) for (let p = head; p < head + capacity; p++) data[p] = 0;
+      else data.fill(0, head, head + capacity);
       return head;
     }
     const offset = this.top;
@@ -59,7 +65,9 @@ export class SlotPool {
   /** Moves `length` live words of a region to a new region of at least `n` slots. */
   reallocate(offset: number, capacity: number, length: number, n: number): number {
     const next = this.allocate(n);
-    this.data.copyWithin(next, offset, offset + length);
+    const data = this.data;
+    if (length <= SMALL_REGION) for (let k = 0; k < length; k++) data[next + k] = data[offset + k];
+    else data.copyWithin(next, offset, offset + length);
     this.release(offset, capacity);
     return next;
   }

@@ -26,6 +26,14 @@ export const F_STATIC = 1024;
 export const F_MARK = 2048;
 
 /**
+ * Extends the payload array to `capacity` entries of `undefined`, one at a time: an array written
+ * far past its end turns into a dictionary, and every payload read then became a hash lookup.
+ */
+function fillPayloads(payload: unknown[], capacity: number): void {
+  for (let k = payload.length; k < capacity; k++) payload.push(undefined);
+}
+
+/**
  * The heap's per-object tables, one typed array per field (struct of arrays), indexed by
  * {@link ObjIndex}. Arrays are replaced when the heap grows: re-read them after anything that can
  * allocate. Weak-reference tables are created on first use.
@@ -54,7 +62,7 @@ export class HeapTables {
    * skip (a Python object's `__dict__` and class before a list's items). Collectors see all slots.
    */
   header: Uint8Array;
-  /** Scalar payloads (int value, str text...), sparse. */
+  /** Scalar payloads (int value, str text...), `undefined` for none; as long as the capacity. */
   payload: unknown[];
   /** Address of the auxiliary block (a list's item array, a dict's table), 0 if none. */
   auxAddr: Float64Array;
@@ -85,6 +93,7 @@ export class HeapTables {
     this.slotCap = new Int32Array(capacity);
     this.header = new Uint8Array(capacity);
     this.payload = [];
+    fillPayloads(this.payload, capacity);
     this.auxAddr = new Float64Array(0);
     this.auxSize = new Uint32Array(0);
     this.wrTarget = new Int32Array(0);
@@ -127,6 +136,7 @@ export class HeapTables {
     this.slotLen = grow(this.slotLen, capacity);
     this.slotCap = grow(this.slotCap, capacity);
     this.header = grow(this.header, capacity);
+    fillPayloads(this.payload, capacity);
     if (this.auxAddr.length !== 0) {
       this.auxAddr = grow(this.auxAddr, capacity);
       this.auxSize = grow(this.auxSize, capacity);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   createBumpAllocator,
@@ -64,6 +65,46 @@ describe('pymalloc model', () => {
     a.free(big, 600);
     expect(a.allocate(600)).toBe(0x5000);
     expect(a.stats().largeBytes).toBe(608);
+  });
+
+  it('hands out disjoint blocks, accounts for them and releases emptied arenas', () => {
+    const op = fc.oneof(
+      fc.record({ alloc: fc.constantFrom(16, 40, 64, 500, 512) }),
+      fc.record({ free: fc.nat() }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 400 }), fc.integer({ min: 1, max: 40 }), (ops, burst) => {
+        const a = createPymallocModel({ arenaBase: 0x100000000 });
+        const live = new Map<number, number>();
+        const take = (bytes: number) => {
+          const address = a.allocate(bytes);
+          const size = a.blockSize(bytes);
+          for (const [other, bytesOther] of live) {
+            const end = other + a.blockSize(bytesOther);
+            expect(address + size <= other || address >= end).toBe(true);
+          }
+          live.set(address, bytes);
+        };
+        for (const o of ops) {
+          if ('alloc' in o) {
+            // Bursts fill pools and arenas (512-byte blocks: 31 per pool, 1984 per arena).
+            for (let k = 0; k < (o.alloc === 512 ? burst * 20 : 1); k++) take(o.alloc);
+          } else if (live.size > 0) {
+            const addresses = [...live.keys()];
+            const address = addresses[o.free % addresses.length];
+            const bytes = live.get(address)!;
+            a.free(address, bytes);
+            live.delete(address);
+          }
+        }
+        const used = [...live.values()].reduce((sum, b) => sum + a.blockSize(b), 0);
+        expect(a.stats().usedBytes).toBe(used);
+        for (const [address, bytes] of live) a.free(address, bytes);
+        expect(a.stats().arenas).toBeLessThanOrEqual(1);
+        expect(() => a.free(0x100000000 + 64 * PYMALLOC_ARENA_SIZE + 48, 16)).toThrow(/never allocated/);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('rejects freeing an address it never handed out', () => {

@@ -270,6 +270,37 @@ describe('heap objects, slots and counts', () => {
     expect(refs.every((r) => !heap.isAlive(r))).toBe(true);
   });
 
+  it('gives a reused slot region back empty, and keeps items when a container moves as it grows', () => {
+    const { heap, Plain, List } = countingHeap();
+    const kept = heap.alloc(Plain, 0);
+    const a = heap.alloc(Plain, 3);
+    for (let k = 0; k < 3; k++) heap.set(a, k, kept);
+    heap.roots.pop();
+    expect(heap.refcount(kept)).toBe(1);
+    const b = heap.alloc(Plain, 3);
+    expect([0, 1, 2].map((k) => heap.get(b, k))).toEqual([NULL_REF, NULL_REF, NULL_REF]);
+    heap.roots.pop();
+    const list = heap.allocGrowable(List, 0);
+    const items: Ref[] = [];
+    for (let k = 0; k < 40; k++) {
+      items.push(heap.alloc(Plain, 0));
+      heap.append(list, items[k]);
+      heap.roots.pop();
+    }
+    expect(heap.referents(list)).toEqual(items);
+  });
+
+  it('keeps one payload entry per index of the tables as they grow, written or not', () => {
+    const { heap, Plain } = countingHeap({ initialCapacity: 16 });
+    for (let k = 0; k < 200; k++) heap.alloc(Plain, 0);
+    const last = heap.allocWith(Plain, { payload: 'last' });
+    expect(heap.tables.payload.length).toBe(heap.tables.capacity);
+    expect(heap.payload(last)).toBe('last');
+    expect(heap.payload(heap.roots.peek(1))).toBeUndefined();
+    heap.roots.drop(201);
+    expect(heap.tables.payload.every((p) => p === undefined)).toBe(true);
+  });
+
   it('keeps freed blocks on a type free list, bypassing the allocator until cleared', () => {
     const { heap } = countingHeap();
     const Float = heap.defineType({ name: 'float', baseSize: 24, freeList: { capacity: 2 } });

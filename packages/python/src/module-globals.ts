@@ -21,13 +21,13 @@ export interface ModuleGlobals {
 
 const runtimes = new WeakMap<Heap, Runtime>();
 
-/** Records the runtime running on `heap` (for {@link moduleGlobals}). */
+/** Records the runtime running on `heap` (for `moduleGlobals`). */
 export function registerRuntime(heap: Heap, rt: Runtime): void {
   runtimes.set(heap, rt);
 }
 
 /**
- * The `__main__` namespace of the program running (or run) on `heap` by {@link runPython}, or
+ * The `__main__` namespace of the program running (or run) on `heap` by `runPython`, or
  * `undefined` for a heap no Python program made. Viewers show these as the program's globals: the
  * dict is the root, each binding one of its slots.
  */

@@ -22,32 +22,36 @@ export const PYMALLOC_POOL_OVERHEAD = 48;
 
 const POOLS_PER_ARENA = PYMALLOC_ARENA_SIZE / PYMALLOC_POOL_SIZE;
 const SIZE_CLASSES = PYMALLOC_SMALL_REQUEST_THRESHOLD / PYMALLOC_ALIGNMENT;
-const MAX_BLOCKS_PER_POOL = Math.ceil((PYMALLOC_POOL_SIZE - PYMALLOC_POOL_OVERHEAD) / PYMALLOC_ALIGNMENT);
+/** Room per pool in the free-block stacks: at least the 1021 blocks of 16 bytes a pool holds. */
+const STACK_ROOM = 1024;
+/** No pool (end of a pool list). */
+const NONE = -1;
 
-class Pool {
-  /**
-   * Free blocks as offsets from the pool's base, last freed on top (the pool's free list): a
-   * fixed typed stack, so freeing never allocates host memory.
-   */
-  readonly free = new Uint16Array(MAX_BLOCKS_PER_POOL);
-  /** Number of blocks on {@link free}. */
-  nfree = 0;
-  count = 0;
-  szidx = -1;
-  nextoffset = 0;
-  maxnextoffset = 0;
-  next: Pool | null = null;
-  prev: Pool | null = null;
-  constructor(
-    readonly base: number,
-    readonly arena: Arena,
-  ) {}
+// A pool's record in `PymallocModel.pools`: `RECORD` values at `pool * RECORD`.
+const RECORD = 8;
+/** Blocks on the pool's free stack. */
+const NFREE = 0;
+/** Blocks in use. */
+const COUNT = 1;
+/** Size class, or -1 for a pool never carved (or in a released arena). */
+const SZIDX = 2;
+/** Offset of the next never-used block. */
+const NEXTOFFSET = 3;
+/** Largest offset a block can start at. */
+const MAXNEXTOFFSET = 4;
+/** Next pool in its size class's used list. */
+const NEXT = 5;
+/** Previous pool in that list. */
+const PREV = 6;
+
+/** Where pool `pool`'s free stack starts in its arena's stack array. */
+function stackStart(pool: number): number {
+  return (pool % POOLS_PER_ARENA) * STACK_ROOM;
 }
 
 class Arena {
-  readonly pools: (Pool | undefined)[] = new Array(POOLS_PER_ARENA);
-  /** Empty pools returned to the arena, most recent first. */
-  freepools: Pool[] = [];
+  /** Empty pools (global pool numbers) returned to the arena, most recent last. */
+  freepools: number[] = [];
   nfreepools = POOLS_PER_ARENA;
   /** Index of the next pool never carved from this arena. */
   carved = 0;
@@ -72,9 +76,16 @@ export function createPymallocModel(options: PymallocOptions = {}): AllocatorMod
   return new PymallocModel(options.arenaBase ?? 0x7f3a40000000, options.systemBase ?? 0x55d6c8a00000);
 }
 
+/**
+ * Pools are numbered from the first arena's base, `(address - arenaBase) / PYMALLOC_POOL_SIZE`,
+ * and their state lives in typed arrays indexed by that number (one record per pool, one stack
+ * of free blocks per pool), so a free finds its pool by arithmetic and touches a 32-byte record
+ * and one stack entry, not a chain of host objects.
+ */
 class PymallocModel implements AllocatorModel {
   readonly name = 'pymalloc';
-  private readonly used: (Pool | null)[] = new Array(SIZE_CLASSES).fill(null);
+  /** Head pool of each size class's used list, or {@link NONE}. */
+  private readonly used = new Int32Array(SIZE_CLASSES).fill(NONE);
   private readonly arenas: (Arena | undefined)[] = [];
   private usable: Arena | null = null;
   private readonly system: SystemAllocatorModel;
@@ -82,12 +93,22 @@ class PymallocModel implements AllocatorModel {
   private poolsInUse = 0;
   private usedBytes = 0;
   private blocks = 0;
+  /** Pool records (see `RECORD`); `SZIDX` is -1 for pools that do not exist. */
+  private pools: Int32Array;
+  /**
+   * Free blocks of each pool as offsets from the pool's base, last freed on top, one array per
+   * arena (released with it): pool `p`'s stack starts at `(p % POOLS_PER_ARENA) * STACK_ROOM` in
+   * `stacks[arena number]` (a fixed typed stack: freeing never allocates).
+   */
+  private readonly stacks: (Uint16Array | undefined)[] = [];
 
   constructor(
     private readonly arenaBase: number,
     systemBase: number,
   ) {
     this.system = new SystemAllocatorModel(systemBase);
+    this.pools = new Int32Array(POOLS_PER_ARENA * RECORD);
+    this.forgetPools(0, POOLS_PER_ARENA);
   }
 
   blockSize(bytes: number): number {
@@ -101,10 +122,13 @@ class PymallocModel implements AllocatorModel {
     this.usedBytes += (idx + 1) << 4;
     this.blocks++;
     const pool = this.used[idx];
-    if (pool === null) return this.allocateFromNewPool(idx);
-    pool.count++;
-    const address = pool.base + pool.free[--pool.nfree];
-    if (pool.nfree === 0) this.extend(pool);
+    if (pool === NONE) return this.allocateFromNewPool(idx);
+    const pools = this.pools;
+    const at = pool * RECORD;
+    pools[at + COUNT]++;
+    const nfree = --pools[at + NFREE];
+    const address = this.poolBase(pool) + this.stackOf(pool)[stackStart(pool) + nfree];
+    if (nfree === 0) this.extend(pool);
     return address;
   }
 
@@ -113,17 +137,25 @@ class PymallocModel implements AllocatorModel {
       this.system.free(address, bytes);
       return;
     }
-    const pool = this.poolOf(address);
-    this.usedBytes -= (pool.szidx + 1) << 4;
+    const pools = this.pools;
+    const offset = address - this.arenaBase;
+    const pool = Math.floor(offset / PYMALLOC_POOL_SIZE);
+    const at = pool * RECORD;
+    if (!(pool >= 0 && at < pools.length && pools[at + SZIDX] >= 0)) {
+      throw new Error(`[heaplab] [pymalloc] free of 0x${address.toString(16)}, which it never allocated`);
+    }
+    this.usedBytes -= (pools[at + SZIDX] + 1) << 4;
     this.blocks--;
-    const wasFull = pool.nfree === 0;
-    pool.free[pool.nfree++] = address - pool.base;
-    pool.count--;
-    if (wasFull) {
+    const nfree = pools[at + NFREE];
+    this.stackOf(pool)[stackStart(pool) + nfree] = offset - pool * PYMALLOC_POOL_SIZE;
+    pools[at + NFREE] = nfree + 1;
+    const count = --pools[at + COUNT];
+    if (nfree === 0) {
+      // It was full: back to the front of its size class's list.
       this.linkUsedFront(pool);
       return;
     }
-    if (pool.count !== 0) return;
+    if (count !== 0) return;
     this.unlinkUsed(pool);
     this.poolsInUse--;
     this.returnPoolToArena(pool);
@@ -144,23 +176,27 @@ class PymallocModel implements AllocatorModel {
     );
   }
 
-  private poolOf(address: number): Pool {
-    const offset = address - this.arenaBase;
-    const number = Math.floor(offset / PYMALLOC_ARENA_SIZE);
-    const arena = this.arenas[number];
-    // Subtracting instead of `%`: a floating-point remainder is a slow call on most engines.
-    const pool = arena?.pools[Math.floor((offset - number * PYMALLOC_ARENA_SIZE) / PYMALLOC_POOL_SIZE)];
-    if (pool === undefined || pool.szidx < 0) {
-      throw new Error(`[heaplab] [pymalloc] free of 0x${address.toString(16)}, which it never allocated`);
-    }
-    return pool;
+  private stackOf(pool: number): Uint16Array {
+    return this.stacks[Math.floor(pool / POOLS_PER_ARENA)]!;
   }
 
-  /** Bumps one never-used block onto the free list, or retires the pool as full. */
-  private extend(pool: Pool): void {
-    if (pool.nextoffset <= pool.maxnextoffset) {
-      pool.free[pool.nfree++] = pool.nextoffset;
-      pool.nextoffset += (pool.szidx + 1) << 4;
+  private poolBase(pool: number): number {
+    return this.arenaBase + pool * PYMALLOC_POOL_SIZE;
+  }
+
+  /** Marks pools `from` to `to` (exclusive) as not existing. */
+  private forgetPools(from: number, to: number): void {
+    for (let p = from; p < to; p++) this.pools[p * RECORD + SZIDX] = -1;
+  }
+
+  /** Bumps one never-used block onto the free stack, or retires the pool as full. */
+  private extend(pool: number): void {
+    const pools = this.pools;
+    const at = pool * RECORD;
+    const next = pools[at + NEXTOFFSET];
+    if (next <= pools[at + MAXNEXTOFFSET]) {
+      this.stackOf(pool)[stackStart(pool) + pools[at + NFREE]++] = next;
+      pools[at + NEXTOFFSET] = next + ((pools[at + SZIDX] + 1) << 4);
     } else {
       this.unlinkUsed(pool);
     }
@@ -169,39 +205,39 @@ class PymallocModel implements AllocatorModel {
   private allocateFromNewPool(idx: number): number {
     if (this.usable === null) this.usable = this.newArena();
     const arena = this.usable;
-    let pool: Pool;
-    if (arena.freepools.length > 0) {
-      pool = arena.freepools.pop()!;
-    } else {
-      pool = new Pool(arena.base + arena.carved * PYMALLOC_POOL_SIZE, arena);
-      arena.pools[arena.carved++] = pool;
-    }
+    const pool =
+      arena.freepools.length > 0 ? arena.freepools.pop()! : arena.number * POOLS_PER_ARENA + arena.carved++;
     arena.nfreepools--;
     if (arena.nfreepools === 0) this.unlinkArena(arena);
     this.poolsInUse++;
-    pool.count = 1;
-    if (pool.szidx === idx && pool.nfree > 0) {
-      // The pool last held this size class: its free list is still good.
+    const pools = this.pools;
+    const at = pool * RECORD;
+    pools[at + COUNT] = 1;
+    const base = this.poolBase(pool);
+    if (pools[at + SZIDX] === idx && pools[at + NFREE] > 0) {
+      // The pool last held this size class: its free stack is still good.
       this.linkUsedFront(pool);
-      return pool.base + pool.free[--pool.nfree];
+      return base + this.stackOf(pool)[stackStart(pool) + --pools[at + NFREE]];
     }
     const size = (idx + 1) << 4;
-    pool.szidx = idx;
-    pool.nfree = 0;
-    pool.free[pool.nfree++] = PYMALLOC_POOL_OVERHEAD + size;
-    pool.nextoffset = PYMALLOC_POOL_OVERHEAD + 2 * size;
-    pool.maxnextoffset = PYMALLOC_POOL_SIZE - size;
+    pools[at + SZIDX] = idx;
+    pools[at + NFREE] = 1;
+    this.stackOf(pool)[stackStart(pool)] = PYMALLOC_POOL_OVERHEAD + size;
+    pools[at + NEXTOFFSET] = PYMALLOC_POOL_OVERHEAD + 2 * size;
+    pools[at + MAXNEXTOFFSET] = PYMALLOC_POOL_SIZE - size;
     this.linkUsedFront(pool);
-    return pool.base + PYMALLOC_POOL_OVERHEAD;
+    return base + PYMALLOC_POOL_OVERHEAD;
   }
 
-  private returnPoolToArena(pool: Pool): void {
-    const arena = pool.arena;
+  private returnPoolToArena(pool: number): void {
+    const arena = this.arenas[Math.floor(pool / POOLS_PER_ARENA)]!;
     arena.freepools.push(pool);
     const nf = ++arena.nfreepools;
     if (nf === POOLS_PER_ARENA && arena.next !== null) {
       this.unlinkArena(arena);
       this.arenas[arena.number] = undefined;
+      this.stacks[arena.number] = undefined;
+      this.forgetPools(arena.number * POOLS_PER_ARENA, (arena.number + 1) * POOLS_PER_ARENA);
       this.arenaCount--;
       return;
     }
@@ -228,8 +264,23 @@ class PymallocModel implements AllocatorModel {
     while (this.arenas[number] !== undefined) number++;
     const arena = new Arena(number, this.arenaBase + number * PYMALLOC_ARENA_SIZE);
     this.arenas[number] = arena;
+    this.stacks[number] = new Uint16Array(POOLS_PER_ARENA * STACK_ROOM);
     this.arenaCount++;
+    const end = (number + 1) * POOLS_PER_ARENA;
+    if (end * RECORD > this.pools.length) this.growPools(end);
+    // The arena's pools start as never carved, also where a released arena held the number.
+    this.forgetPools(number * POOLS_PER_ARENA, end);
     return arena;
+  }
+
+  private growPools(needed: number): void {
+    let capacity = this.pools.length / RECORD;
+    while (capacity < needed) capacity *= 2;
+    const pools = new Int32Array(capacity * RECORD);
+    pools.set(this.pools);
+    const from = this.pools.length / RECORD;
+    this.pools = pools;
+    this.forgetPools(from, capacity);
   }
 
   private unlinkArena(arena: Arena): void {
@@ -239,18 +290,26 @@ class PymallocModel implements AllocatorModel {
     arena.next = arena.prev = null;
   }
 
-  private linkUsedFront(pool: Pool): void {
-    const head = this.used[pool.szidx];
-    pool.prev = null;
-    pool.next = head;
-    if (head) head.prev = pool;
-    this.used[pool.szidx] = pool;
+  private linkUsedFront(pool: number): void {
+    const pools = this.pools;
+    const at = pool * RECORD;
+    const szidx = pools[at + SZIDX];
+    const head = this.used[szidx];
+    pools[at + PREV] = NONE;
+    pools[at + NEXT] = head;
+    if (head !== NONE) pools[head * RECORD + PREV] = pool;
+    this.used[szidx] = pool;
   }
 
-  private unlinkUsed(pool: Pool): void {
-    if (pool.prev) pool.prev.next = pool.next;
-    else if (this.used[pool.szidx] === pool) this.used[pool.szidx] = pool.next;
-    if (pool.next) pool.next.prev = pool.prev;
-    pool.next = pool.prev = null;
+  private unlinkUsed(pool: number): void {
+    const pools = this.pools;
+    const at = pool * RECORD;
+    const prev = pools[at + PREV];
+    const next = pools[at + NEXT];
+    const szidx = pools[at + SZIDX];
+    if (prev !== NONE) pools[prev * RECORD + NEXT] = next;
+    else if (this.used[szidx] === pool) this.used[szidx] = next;
+    if (next !== NONE) pools[next * RECORD + PREV] = prev;
+    pools[at + NEXT] = pools[at + PREV] = NONE;
   }
 }

@@ -225,13 +225,12 @@ export interface AttrSite {
 }
 
 /**
- * The instance slot `site` gives for `obj`, of class `t`, or -1 (take the general path). An
- * instance with a payload keeps attributes elsewhere: its `__dict__` was materialized, or it is
- * an exception.
+ * The instance slot `site` gives for `obj`, of class `t`, or -1 (take the general path): an
+ * instance whose `__dict__` was materialized keeps its attributes there.
  */
 export function siteSlot(rt: Runtime, site: AttrSite | undefined, t: PyType, obj: Ref): number {
   if (site === undefined || site.type !== t || site.version !== rt.classVersion) return -1;
-  return rt.pl(obj) === undefined ? site.slot : -1;
+  return hasMaterializedDict(rt, obj) ? -1 : site.slot;
 }
 
 /** Whether `site` says nothing (any more) about instances of `t`. */

@@ -1,6 +1,6 @@
 import { NULL_REF, type Ref } from '@heaplab/core';
 import { deleteAttr, getAttr, lookupType, setAttr, tryGetAttr } from './attrs.js';
-import { getIter, iterNext, iterToArray, newIterator } from './iter.js';
+import { getIter, type IterData, iterNext, iterToArray, newIterator } from './iter.js';
 import { importModule } from './modules.js';
 import { binaryOp } from './ops.js';
 import { type KwArgs, type NativeFn, PyErr, type PyType, raise } from './pytype.js';
@@ -313,6 +313,15 @@ export function setupBuiltins(rt: Runtime): void {
   def('zip', (rt, a) => {
     for (const x of a) getIter(rt, x);
     const its = a.map((_, k) => rt.peek(a.length - 1 - k));
+    if (rt.profile === 'cpython-3.11' && a.length) {
+      // CPython 3.11 keeps the iterators in a tuple, and a result tuple it reuses.
+      rt.newTuple(its);
+      rt.newTuple(its.map(() => rt.None));
+      const z = newIterator(rt, 'zip', [rt.peek(1), rt.peek(0)]);
+      rt.pl<IterData>(z).packed = true;
+      rt.dropUnder(a.length + 2);
+      return z;
+    }
     const z = newIterator(rt, 'zip', its);
     rt.dropUnder(a.length);
     return z;

@@ -23,6 +23,8 @@ export interface IterData {
   index: number;
   /** Dict or set size at creation (changes during iteration are errors). */
   size: number;
+  /** A zip laid out as CPython 3.11's: slot 0 the tuple of iterators, slot 1 the result tuple it reuses. */
+  packed?: boolean;
 }
 
 /** Payload of range iterators. */
@@ -165,6 +167,7 @@ function nextOf(rt: Runtime, it: Ref, d: IterData): Ref {
       return t;
     }
     case 'zip': {
+      if (d.packed) return zipNext(rt, it);
       const n = heap.length(it);
       for (let k = 0; k < n; k++) {
         const v = iterNext(rt, heap.get(it, k));
@@ -218,6 +221,29 @@ function nextOf(rt: Runtime, it: Ref, d: IterData): Ref {
       return v;
     }
   }
+}
+
+/**
+ * Next item of a CPython 3.11 zip: the result tuple is refilled in place while the zip alone
+ * holds it (reference counts tell), else a new tuple is made.
+ */
+function zipNext(rt: Runtime, it: Ref): Ref {
+  const heap = rt.heap;
+  const its = heap.get(it, 0);
+  const result = heap.get(it, 1);
+  const n = heap.length(its);
+  for (let k = 0; k < n; k++) {
+    const v = iterNext(rt, heap.get(its, k));
+    if (v === 0) {
+      heap.roots.drop(k);
+      return NULL_REF;
+    }
+  }
+  if (!rt.counting || heap.refcount(result) !== 1) return rt.packTuple(n);
+  for (let k = 0; k < n; k++) heap.set(result, k, heap.roots.peek(n - 1 - k));
+  heap.roots.drop(n);
+  if (!heap.isTracked(result)) heap.track(result);
+  return rt.push(result);
 }
 
 function finish(rt: Runtime, it: Ref): Ref {

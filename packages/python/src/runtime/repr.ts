@@ -58,6 +58,7 @@ export function pyRepr(rt: Runtime, v: Ref, seen: Set<Ref> = new Set(), asBase =
       return rt.pl<string>(v);
     case 'tuple': {
       if (seen.has(v)) return '(...)';
+      if (heap.length(v)) rt.reprEnter();
       seen.add(v);
       const items = heap.referents(v).map((x) => pyRepr(rt, x, seen));
       seen.delete(v);
@@ -65,6 +66,7 @@ export function pyRepr(rt: Runtime, v: Ref, seen: Set<Ref> = new Set(), asBase =
     }
     case 'list': {
       if (seen.has(v)) return '[...]';
+      if (heap.length(v)) rt.reprEnter();
       seen.add(v);
       const items = heap.referents(v).map((x) => pyRepr(rt, x, seen));
       seen.delete(v);
@@ -72,6 +74,7 @@ export function pyRepr(rt: Runtime, v: Ref, seen: Set<Ref> = new Set(), asBase =
     }
     case 'dict': {
       if (seen.has(v)) return '{...}';
+      rt.reprEnter(); // even for an empty dict, as CPython's dict repr does
       seen.add(v);
       const items = dictEntries(rt, v).map(([k, x]) => `${pyRepr(rt, k, seen)}: ${pyRepr(rt, x, seen)}`);
       seen.delete(v);
@@ -79,7 +82,12 @@ export function pyRepr(rt: Runtime, v: Ref, seen: Set<Ref> = new Set(), asBase =
     }
     case 'set':
     case 'frozenset': {
-      const items = rt.setOrder(v).map((x) => pyRepr(rt, x, seen));
+      const members = rt.setOrder(v);
+      // CPython enters its repr state even for an empty set, then lists the members (a temporary list).
+      rt.reprEnter();
+      if (members.length && rt.profile === 'cpython-3.11') rt.newList(members);
+      const items = members.map((x) => pyRepr(rt, x, seen));
+      if (members.length && rt.profile === 'cpython-3.11') rt.pop();
       if (t.kind === 'set') return items.length ? `{${items.join(', ')}}` : 'set()';
       return items.length ? `frozenset({${items.join(', ')}})` : 'frozenset()';
     }

@@ -634,6 +634,23 @@ export class Runtime {
     put('__cached__', this.None);
   }
 
+  private reprState: Ref = NULL_REF;
+
+  /**
+   * CPython 3.11's `Py_ReprEnter`: the first repr of a non-empty container makes the thread
+   * state's dict and, in it, the list of objects being repr'd; both stay for the whole run.
+   */
+  reprEnter(): void {
+    if (this.reprState !== NULL_REF || this.profile !== 'cpython-3.11') return;
+    const d = this.newDict();
+    this.newList();
+    dictSet(this, d, this.intern('Py_Repr'), this.peek());
+    this.pop();
+    this.heap.roots.pin(d);
+    this.pop();
+    this.reprState = d;
+  }
+
   /** Pushes the global or builtin `name`; NameError when unbound. */
   loadGlobal(name: string, module: Ref = NULL_REF): Ref {
     const v = module ? this.moduleGet(module, name) : this.dictGetStr(this.mainDict, name);
