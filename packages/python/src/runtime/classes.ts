@@ -100,6 +100,7 @@ export function createClass(
           : 56,
     slotSize: 0,
     releaseOrder: storageInfo?.releaseOrder,
+    clearOrder: storageInfo?.clearOrder,
     // The class is the last header slot: CPython drops it after the base has freed the instance.
     deferLastHeader: layout !== undefined,
     description: `instances of class ${name}`,
