@@ -73,7 +73,6 @@ export const TYPE_FIELDS: Readonly<Record<string, FieldSpec>> = {
   baseSize: opt('index'),
   slotSize: opt('index'),
   description: opt('string'),
-  deferLastHeader: opt('boolean'),
 };
 
 /** Fields of a type that take one of a few words. */
