@@ -140,9 +140,10 @@ function deleteGarbage(s: GcState, old: ListId, work: WorkCounts): void {
     if (saveAll) heap.appendIndex(garbageList, o, false);
     else {
       const k = s.kind(heap.tables.type[o]);
-      if ((k & K_CLEAR_NONE) === 0) {
+      if ((k & K_CLEAR_NONE) === 0 || heap.tables.header[o] !== 0) {
         heap.inc(o);
-        clearReferences(s, o, (k & K_CLEAR_REVERSE) !== 0);
+        if (heap.tables.header[o] !== 0) clearHeader(s, o);
+        if ((k & K_CLEAR_NONE) === 0) clearReferences(s, o, (k & K_CLEAR_REVERSE) !== 0);
         heap.dec(o);
       }
     }
@@ -155,20 +156,43 @@ function deleteGarbage(s: GcState, old: ListId, work: WorkCounts): void {
   work.objectsFreed += heap.metrics.frees - freedBefore;
 }
 
+/**
+ * Drops the header slots of a subclass instance one by one, in order (its `__slots__` values, then
+ * its `__dict__`), as CPython's `subtype_clear` does before the base's clear; a class kept in the
+ * last header slot stays until the instance is freed.
+ */
+function clearHeader(s: GcState, obj: ObjIndex): void {
+  const heap = s.heap;
+  const t = heap.tables;
+  const n = t.header[obj] - (heap.types.get(t.type[obj]).deferLastHeader ? 1 : 0);
+  for (let k = 0; k < n; k++) {
+    // Read afresh each time: a finalizer run by the previous release may have moved the slots.
+    const p = t.slotOff[obj] + k;
+    const c = heap.slots.data[p];
+    if (c === 0) continue;
+    heap.slots.data[p] = 0;
+    heap.dec(c);
+  }
+}
+
 const cleared: ObjIndex[] = [];
 
-/** Drops every reference `obj` holds: detached first, then released in order (a list: last first). */
+/**
+ * Drops every item `obj` holds (the slots after its header): detached first, then released in
+ * order (a list: last first).
+ */
 function clearReferences(s: GcState, obj: ObjIndex, reverse: boolean): void {
   const heap = s.heap;
   const t = heap.tables;
   const data = heap.slots.data;
-  const off = t.slotOff[obj];
-  const len = t.slotLen[obj];
+  const h = t.header[obj];
+  const off = t.slotOff[obj] + h;
+  const len = t.slotLen[obj] - h;
   if (len === 1) {
     const c = data[off];
     if (c === 0) return;
     data[off] = 0;
-    if (t.flags[obj] & F_GROWABLE) t.slotLen[obj] = 0;
+    if (t.flags[obj] & F_GROWABLE) t.slotLen[obj] = h;
     heap.dec(c);
     return;
   }
@@ -177,7 +201,7 @@ function clearReferences(s: GcState, obj: ObjIndex, reverse: boolean): void {
     if (data[p] !== 0) cleared.push(data[p]);
     data[p] = 0;
   }
-  if (t.flags[obj] & F_GROWABLE) t.slotLen[obj] = 0;
+  if (t.flags[obj] & F_GROWABLE) t.slotLen[obj] = h;
   const end = cleared.length;
   if (reverse) for (let k = end - 1; k >= base; k--) heap.dec(cleared[k]);
   else for (let k = base; k < end; k++) heap.dec(cleared[k]);

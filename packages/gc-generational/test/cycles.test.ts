@@ -51,6 +51,41 @@ describe('cycle collection (conformance cases at heap level)', () => {
     expect(freed).toEqual(['b', 'a']);
   });
 
+  it("clears a subclass instance's header slots first, one by one, keeping its class until it is freed", () => {
+    const { heap, gc, T, del, g } = pyHeap();
+    const freed: string[] = [];
+    heap.events.on('freed', (e) => freed.push(e.type === 'int' ? (heap.payload(e.obj) ?? '?') : e.type));
+    const sub = (order: 'reverse' | 'none') =>
+      heap.defineType({
+        name: order === 'none' ? 'TupleSub' : 'ListSub',
+        container: true,
+        releaseOrder: 'reverse',
+        clearOrder: order,
+        deferLastHeader: true,
+      });
+    const make = (type: number, names: string[], header: number) => {
+      const obj = heap.allocGrowable(type);
+      heap.roots.popToGlobal('obj');
+      for (const name of names) {
+        if (name === 'self') heap.append(g('obj'), g('obj'));
+        else {
+          heap.allocWith(T.int, { payload: name });
+          heap.roots.popAppend(obj);
+        }
+      }
+      heap.setHeaderSlots(obj, header);
+      del('obj');
+    };
+    make(sub('reverse'), ['slot', 'dict', 'class', 'item0', 'item1', 'self'], 3);
+    gc.collect();
+    expect(freed).toEqual(['slot', 'dict', 'item1', 'item0', 'ListSub', 'class']);
+    freed.length = 0;
+    // A tuple has no clear operation: its items stay until it is freed, then go last first.
+    make(sub('none'), ['self', 'class', 'item0', 'item1'], 2);
+    gc.collect();
+    expect(freed).toEqual(['item1', 'item0', 'TupleSub', 'class']);
+  });
+
   it('keeps an object its finalizer resurrects, finalized, and collects it later (s06)', () => {
     const { heap, gc, T, bind, list, g, del, log, idx } = pyHeap();
     list('saved');

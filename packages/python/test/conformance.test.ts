@@ -44,6 +44,8 @@ const NEEDS_CYCLE_GC: Record<string, string> = {
   h50_get_count_list_dict_calls: 'gc.get_count()',
   h51_get_count_class_calls: 'gc.get_count() and automatic collections',
   h52_get_count_first_repr: 'gc.get_count()',
+  h70_class_released_last: 'collects classes, each in a cycle through its __mro__',
+  h71_subclass_clear_order: "the collector's clear step on list, tuple, dict and set subclass instances",
 };
 
 const SETS: FixtureSet[] = ['conformance', 'own'];

@@ -69,6 +69,7 @@ export const TYPE_FIELDS: Readonly<Record<string, FieldSpec>> = {
   trackOnAlloc: opt('boolean'),
   weakrefable: opt('boolean'),
   finalizer: opt('boolean'),
+  deferLastHeader: opt('boolean'),
   baseSize: opt('index'),
   slotSize: opt('index'),
   description: opt('string'),

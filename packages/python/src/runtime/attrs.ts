@@ -90,8 +90,7 @@ function dictSlot(rt: Runtime, obj: Ref, t: PyType, create: boolean): Ref {
     rt.pop();
     return heap.getHeader(obj, t.dictHeader);
   }
-  if (heap.length(obj) > 1) return heap.get(obj, 1);
-  if (!create) return NULL_REF;
+  if (heap.length(obj) > 1 || !create) return heap.length(obj) > 1 ? heap.get(obj, 1) : NULL_REF;
   const d = rt.newDict();
   heap.append(obj, d);
   rt.pop();
@@ -121,8 +120,10 @@ function canStore(t: PyType, name: string): boolean {
 /** An instance attribute stored inline (borrowed), or 0. */
 export function instanceAttr(rt: Runtime, obj: Ref, t: PyType, name: string): Ref {
   const k = t.instanceKeys.get(name);
-  if (rt.pl<InstanceData | undefined>(obj)?.dict && !(k !== undefined && k <= fixedFields(rt, t)))
-    return dictGet(rt, rt.heap.get(obj, fixedFields(rt, t) + 1), rt.intern(name));
+  if (rt.pl<InstanceData | undefined>(obj)?.dict && !(k !== undefined && k <= fixedFields(rt, t))) {
+    const d = rt.heap.get(obj, fixedFields(rt, t) + 1);
+    return d === NULL_REF ? NULL_REF : dictGet(rt, d, rt.intern(name));
+  }
   if (k === undefined || k >= rt.heap.length(obj)) return NULL_REF;
   return rt.heap.get(obj, k);
 }
@@ -159,9 +160,15 @@ function materializedDict(rt: Runtime, obj: Ref, t: PyType): Ref {
   const heap = rt.heap;
   const fixed = fixedFields(rt, t);
   const data = rt.pl<InstanceData | undefined>(obj);
-  if (data?.dict) return heap.get(obj, fixed + 1);
+  if (data?.dict && heap.get(obj, fixed + 1) !== NULL_REF) return heap.get(obj, fixed + 1);
   const d = rt.newDict();
   if (!fixed) rt.pl<TableData>(d).shared = t;
+  if (data?.dict) {
+    // `del obj.__dict__` left none: a new, empty one takes its place.
+    heap.set(obj, fixed + 1, d);
+    rt.pop();
+    return d;
+  }
   const n = heap.length(obj);
   for (const [name, k] of t.instanceKeys) {
     if (k <= fixed || k >= n) continue;
@@ -399,7 +406,7 @@ function classAttr(rt: Runtime, cls: Ref, name: string): Ref {
     case '__module__':
       return rt.newStr(t.module);
     case '__mro__':
-      return rt.newTuple(t.mro.map((c) => c.ref));
+      return t.mroSlot >= 0 ? rt.push(rt.heap.get(cls, t.mroSlot)) : rt.newTuple(t.mro.map((c) => c.ref));
     case '__bases__':
       return rt.newTuple(t.bases.map((c) => c.ref));
     case '__base__':
@@ -575,12 +582,26 @@ function replaceDict(rt: Runtime, obj: Ref, t: PyType, value: Ref): void {
   const heap = rt.heap;
   if (t.headerSize) heap.setHeader(obj, t.dictHeader, value);
   else if (t.kind === 'instance') {
-    materializedDict(rt, obj, t);
+    if (!hasMaterializedDict(rt, obj)) materializedDict(rt, obj, t);
     heap.set(obj, fixedFields(rt, t) + 1, value);
   } else {
     dictSlot(rt, obj, t, true);
     heap.set(obj, 1, value);
   }
+}
+
+/**
+ * `del obj.__dict__`: the instance drops its dict (attributes kept inline are gathered into one
+ * first, as CPython 3.11 does, so they go with it); the next use makes a new, empty one. Deleting
+ * when there is none is no error.
+ */
+function deleteDict(rt: Runtime, obj: Ref, t: PyType): void {
+  const heap = rt.heap;
+  if (t.headerSize) heap.setHeader(obj, t.dictHeader, NULL_REF);
+  else if (t.kind === 'instance') {
+    materializedDict(rt, obj, t);
+    heap.set(obj, fixedFields(rt, t) + 1, NULL_REF);
+  } else if (heap.length(obj) > 1) heap.truncate(obj, 1);
 }
 
 /** Sets a class attribute (a slot of the class object). */
@@ -622,6 +643,10 @@ export function deleteAttr(rt: Runtime, obj: Ref, name: string): void {
     if (!ok) raise('AttributeError', `'function' object has no attribute '${name}'`);
     return;
   }
+  if (name === '__dict__' && t.user && (hasDictSlot(t) || (t.kind === 'instance' && !t.slotNames))) {
+    deleteDict(rt, obj, t);
+    return;
+  }
   const h = headerKey(t, name);
   if (h >= 0) {
     // An empty __slots__ member names only itself, as CPython's member descriptor does.
@@ -637,7 +662,8 @@ export function deleteAttr(rt: Runtime, obj: Ref, name: string): void {
   }
   const k = t.user ? t.instanceKeys.get(name) : undefined;
   if (t.user && rt.pl<InstanceData | undefined>(obj)?.dict && !(k !== undefined && k <= fixedFields(rt, t))) {
-    if (!dictDelete(rt, materializedDict(rt, obj, t), rt.intern(name)))
+    const d = rt.heap.get(obj, fixedFields(rt, t) + 1);
+    if (d === NULL_REF || !dictDelete(rt, d, rt.intern(name)))
       raise('AttributeError', `'${t.name}' object has no attribute '${name}'`);
     return;
   }

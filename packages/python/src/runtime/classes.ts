@@ -100,6 +100,9 @@ export function createClass(
           : 56,
     slotSize: 0,
     releaseOrder: storageInfo?.releaseOrder,
+    clearOrder: storageInfo?.clearOrder,
+    // The class is the last header slot: CPython drops it after the base has freed the instance.
+    deferLastHeader: layout !== undefined,
     description: `instances of class ${name}`,
   });
   const t = new PyType(
@@ -135,7 +138,14 @@ export function createClass(
   if (options.builtin) {
     heap.append(cls, rt.peek());
     rt.pop();
-  } else rt.heap.roots.popAppend(cls);
+  } else {
+    rt.heap.roots.popAppend(cls);
+    // CPython's __mro__ tuple starts with the class: a program's class is always in a cycle,
+    // freed by the cycle collector, never by reference count.
+    t.mroSlot = heap.length(cls);
+    rt.newTuple(t.mro.map((c) => c.ref));
+    rt.heap.roots.popAppend(cls);
+  }
   rt.classChanged();
   for (const [n, v] of attrs) {
     t.attrSlots.set(n, heap.length(cls));

@@ -67,6 +67,7 @@ export function defineHeapTypes(heap: Heap, profile = 'cpython-3.11'): HeapTypes
       baseSize: 56,
       slotSize: 0,
       releaseOrder: 'reverse',
+      clearOrder: 'reverse',
       freeList: { capacity: 80 },
     }),
     dict: d.define({

@@ -101,6 +101,8 @@ export class PyType {
   headerOffset = 0;
   /** Python-level base classes. */
   bases: PyType[] = [];
+  /** The slot of the class object holding its `__mro__` tuple (program classes), or -1. */
+  mroSlot = -1;
   /** Whether this type derives from BaseException (computed on first use). */
   isException: boolean | undefined;
   /** Where MRO lookups of names found them (see `lookupType`), valid while {@link lookupVersion} is current. */
