@@ -25,6 +25,9 @@ export class RootSet {
   private top = 0;
   private readonly frameBase: number[] = [0];
   private readonly frameLocals: number[] = [0];
+  /** The top frame's base and first temporary position (its last entries of the two arrays above). */
+  private base = 0;
+  private tempBase = 0;
   private readonly frameName: string[] = ['<root>'];
   private readonly frameLocalNames: (readonly string[])[] = [[]];
   private globalSlots = new Int32Array(64);
@@ -57,6 +60,8 @@ export class RootSet {
     this.top = base + localNames.length;
     this.frameBase.push(base);
     this.frameLocals.push(localNames.length);
+    this.base = base;
+    this.tempBase = base + localNames.length;
     this.frameName.push(name);
     this.frameLocalNames.push(localNames);
     this.heap.step++;
@@ -83,6 +88,8 @@ export class RootSet {
     const name = this.frameName[depth];
     this.frameBase.pop();
     this.frameLocals.pop();
+    this.base = this.frameBase[depth - 1];
+    this.tempBase = this.base + this.frameLocals[depth - 1];
     this.frameName.pop();
     this.frameLocalNames.pop();
     this.heap.step++;
@@ -122,11 +129,11 @@ export class RootSet {
   }
 
   private localPosition(slot: number): number {
-    const depth = this.frameBase.length - 1;
-    if (slot < 0 || slot >= this.frameLocals[depth] || !Number.isInteger(slot)) {
+    if (slot < 0 || slot >= this.tempBase - this.base || !Number.isInteger(slot)) {
+      const depth = this.frameBase.length - 1;
       throw new HeapError(`[heaplab] frame ${this.frameName[depth]} has no local slot ${slot}`);
     }
-    return this.frameBase[depth] + slot;
+    return this.base + slot;
   }
 
   private localLabel(slot: number): string {
@@ -155,8 +162,7 @@ export class RootSet {
 
   /** Temporaries on the top frame. */
   get temps(): number {
-    const depth = this.frameBase.length - 1;
-    return this.top - this.frameBase[depth] - this.frameLocals[depth];
+    return this.top - this.tempBase;
   }
 
   /** The temporary `n` places below the top (0 = the top). */

@@ -422,9 +422,18 @@ describe('heap objects, slots and counts', () => {
       ['<root>', 0, 0],
       ['f', 3, 0],
     ]);
+    expect(() => heap.roots.getLocal(3)).toThrow(/frame f has no local slot 3/);
+    heap.roots.pushFrame('inner', ['y']);
+    expect(heap.roots.temps).toBe(0);
+    expect(heap.roots.getLocal(0)).toBe(NULL_REF);
+    expect(() => heap.roots.getLocal(1)).toThrow(/frame inner has no local slot 1/);
+    heap.roots.popFrame();
+    expect(heap.roots.getLocal(1)).toBe(b);
+    expect(heap.roots.temps).toBe(0);
     heap.roots.popFrame();
     expect(heap.liveObjects).toBe(0);
     expect(() => heap.roots.pushFrame('g', ['x'], 1)).toThrow(/only 0 temporaries/);
+    expect(() => heap.roots.getLocal(0)).toThrow(/frame <root> has no local slot 0/);
   });
 
   it('releases every local of a popped frame even when a finalizer pops frames of its own', () => {

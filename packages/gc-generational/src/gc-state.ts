@@ -1,6 +1,13 @@
-import { type CollectionContext, type Heap, NULL_REF, type ObjIndex, type Ref } from '@heaplab/core';
+import {
+  type CollectionContext,
+  type Heap,
+  NULL_REF,
+  type ObjectField,
+  type ObjIndex,
+  type Ref,
+} from '@heaplab/core';
 import type { GcCallbackInvoker, GcGenerationStats } from './gc-api.js';
-import { GcLists, LINK_STRIDE, type ListId, REFS, SPACE } from './gc-lists.js';
+import { GcLists, type ListId } from './gc-lists.js';
 import type { ReferentsFunction } from './options.js';
 import type { GcProfile } from './profiles.js';
 
@@ -24,7 +31,7 @@ export const SURVIVORS = 10;
 export const REACHABLE = 11;
 
 /**
- * Collection state (the `REFS` value of an object's record in `GcLists.links`) of an object
+ * Collection state (`GcLists.refs`) of an object
  * outside the set being collected (CPython: `PREV_MASK_COLLECTING` clear). Inside the set it
  * holds `gc_refs + 1`; in the tentatively unreachable list, -1 (CPython's
  * `NEXT_MASK_UNREACHABLE`). One value, so each reference visited costs one access.
@@ -55,8 +62,10 @@ export interface MutableStats {
 
 /** The collector's whole state, shared by its parts. */
 export class GcState {
-  /** The lists, whose per-object records also hold each object's `gc_refs` and old-space bit. */
+  /** The lists, with each object's links and `gc_refs`. */
   readonly lists: GcLists;
+  /** Old-space bit of each object (incremental design). */
+  private readonly spaceBits: ObjectField<Uint8Array>;
   private readonly kinds = new Uint8Array(65536);
   readonly counts = [0, 0, 0];
   readonly thresholds: number[];
@@ -94,6 +103,7 @@ export class GcState {
     thresholds: readonly number[] | undefined,
   ) {
     this.lists = new GcLists(heap);
+    this.spaceBits = heap.createField(Uint8Array);
     this.thresholds = [...profile.thresholds];
     thresholds?.forEach((t, i) => {
       this.thresholds[i] = t;
@@ -103,22 +113,22 @@ export class GcState {
 
   /** Collection state of `obj`: see {@link NOT_COLLECTING} and {@link TENTATIVE}. */
   refs(obj: ObjIndex): number {
-    return this.lists.links.data[obj * LINK_STRIDE + REFS];
+    return this.lists.refs.data[obj];
   }
 
   /** Sets the collection state of `obj`. */
   setRefs(obj: ObjIndex, value: number): void {
-    this.lists.links.data[obj * LINK_STRIDE + REFS] = value;
+    this.lists.refs.data[obj] = value;
   }
 
   /** Old-space bit of `obj` (incremental design). */
   space(obj: ObjIndex): number {
-    return this.lists.links.data[obj * LINK_STRIDE + SPACE];
+    return this.spaceBits.data[obj];
   }
 
   /** Sets the old-space bit of `obj`. */
   setSpace(obj: ObjIndex, space: number): void {
-    this.lists.links.data[obj * LINK_STRIDE + SPACE] = space;
+    this.spaceBits.data[obj] = space;
   }
 
   /** Scratch: the objects of a list in order (see {@link GcState.growOrder}). */

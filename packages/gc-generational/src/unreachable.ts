@@ -1,5 +1,5 @@
 import { F_FINALIZED, F_FINALIZER, F_TRACKED, type ObjIndex, type WorkCounts } from '@heaplab/core';
-import { LINK_STRIDE, type ListId, moveNode, NEXT, REFS } from './gc-lists.js';
+import { LINK_STRIDE, type ListId, moveNode, NEXT } from './gc-lists.js';
 import { type GcState, K_CONTAINER, K_DICT, K_TUPLE, NOT_COLLECTING, TENTATIVE } from './gc-state.js';
 
 /**
@@ -22,6 +22,7 @@ export function deduceUnreachable(
   const heap = s.heap;
   const lists = s.lists;
   const links = lists.links.data;
+  const refs = lists.refs.data;
   const headNext = lists.headNext;
   const headPrev = lists.headPrev;
   const rc = heap.tables.rc;
@@ -37,7 +38,7 @@ export function deduceUnreachable(
   let order = s.order;
   let count = 0;
   for (let o = headNext[base]; o > 0; o = links[o * LINK_STRIDE + NEXT]) {
-    links[o * LINK_STRIDE + REFS] = rc[o] + 1;
+    refs[o] = rc[o] + 1;
     if (count === order.length) order = s.growOrder();
     order[count++] = o;
   }
@@ -48,8 +49,8 @@ export function deduceUnreachable(
     const off = slotOff[o];
     const end = off + slotLen[o];
     for (let p = off; p < end; p++) {
-      const r = data[p] * LINK_STRIDE + REFS;
-      if (links[r] > 0) links[r]--;
+      const c = data[p];
+      if (refs[c] > 0) refs[c]--;
     }
     scanned += end - off;
   }
@@ -58,21 +59,21 @@ export function deduceUnreachable(
   let kept = 0;
   let o = headNext[base];
   while (o > 0) {
-    if (links[o * LINK_STRIDE + REFS] > 1) {
+    if (refs[o] > 1) {
       const off = slotOff[o];
       const end = off + slotLen[o];
       for (let p = off; p < end; p++) {
         const c = data[p];
-        const r = links[c * LINK_STRIDE + REFS];
-        if (r === 1) links[c * LINK_STRIDE + REFS] = 2;
+        const r = refs[c];
+        if (r === 1) refs[c] = 2;
         else if (r < 0) {
           // Reachable after all: back to the end of base, to be scanned again.
           moveNode(links, headNext, headPrev, c, base);
-          links[c * LINK_STRIDE + REFS] = 2;
+          refs[c] = 2;
         }
       }
       scanned += end - off;
-      links[o * LINK_STRIDE + REFS] = NOT_COLLECTING;
+      refs[o] = NOT_COLLECTING;
       visited++;
       kept++;
       // Scanning may have appended to base: read the successor only now.
@@ -85,7 +86,7 @@ export function deduceUnreachable(
     } else {
       const following = links[o * LINK_STRIDE + NEXT];
       moveNode(links, headNext, headPrev, o, unreachable);
-      links[o * LINK_STRIDE + REFS] = TENTATIVE;
+      refs[o] = TENTATIVE;
       visited++;
       o = following;
     }

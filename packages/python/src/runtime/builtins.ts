@@ -306,8 +306,16 @@ export function setupBuiltins(rt: Runtime): void {
   def('enumerate', (rt, a, kw) => {
     getIter(rt, a[0]);
     const start = a.length > 1 ? rt.index(a[1]) : rt.kwarg(kw, 'start') ? rt.index(rt.kwarg(kw, 'start')) : 0;
-    const it = newIterator(rt, 'enumerate', [rt.peek()], start);
-    rt.dropUnder(1);
+    if (rt.profile !== 'cpython-3.11') {
+      const it = newIterator(rt, 'enumerate', [rt.peek()], start);
+      rt.dropUnder(1);
+      return it;
+    }
+    // CPython 3.11 keeps a result tuple it refills in place while nothing else holds it.
+    rt.newTuple([rt.None, rt.None]);
+    const it = newIterator(rt, 'enumerate', [rt.peek(1), rt.peek(0)], start);
+    rt.pl<IterData>(it).packed = true;
+    rt.dropUnder(2);
     return it;
   });
   def('zip', (rt, a) => {

@@ -23,7 +23,10 @@ export interface IterData {
   index: number;
   /** Dict or set size at creation (changes during iteration are errors). */
   size: number;
-  /** A zip laid out as CPython 3.11's: slot 0 the tuple of iterators, slot 1 the result tuple it reuses. */
+  /**
+   * Laid out as CPython 3.11's: a zip's slot 0 holds the tuple of iterators, an enumerate's its
+   * iterator; slot 1 the result tuple either reuses.
+   */
   packed?: boolean;
 }
 
@@ -162,6 +165,14 @@ function nextOf(rt: Runtime, it: Ref, d: IterData): Ref {
       const v = iterNext(rt, src);
       if (v === 0) return NULL_REF;
       rt.newInt(d.index++);
+      if (d.packed && rt.counting && heap.refcount(heap.get(it, 1)) === 1) {
+        const result = heap.get(it, 1);
+        heap.set(result, 0, rt.peek());
+        heap.set(result, 1, v);
+        heap.roots.drop(2);
+        if (!heap.isTracked(result)) heap.track(result);
+        return rt.push(result);
+      }
       const t = rt.newTuple([rt.peek(), v]);
       rt.dropUnder(2);
       return t;

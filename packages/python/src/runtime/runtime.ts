@@ -29,7 +29,6 @@ const TP_CALL_311 = new Set([
   'classmethod',
   'slice',
   'zip',
-  'enumerate',
   'map',
   'str.format',
 ]);
@@ -765,7 +764,11 @@ export class Runtime {
    * real heap objects: they count as young allocations and come from and go to the free lists.
    */
   packCallArgs(callable: string, args: readonly Ref[], kw: KwArgs | null): void {
-    if (this.profile === 'cpython-3.11' && TP_CALL_311.has(callable)) this.pushTpCallArgs(args, kw, false);
+    if (this.profile !== 'cpython-3.11') return;
+    if (TP_CALL_311.has(callable)) this.pushTpCallArgs(args, kw, false);
+    // min() and max() take a tuple and a dict too; the list holding their items stands for the tuple.
+    else if (kw?.names.length && (callable === 'min' || callable === 'max'))
+      this.pushTpCallArgs([], kw, false);
   }
 
   /**
