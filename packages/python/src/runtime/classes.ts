@@ -103,6 +103,7 @@ export function createClass(
     clearOrder: storageInfo?.clearOrder,
     // The class is the last header slot: CPython drops it after the base has freed the instance.
     deferLastHeader: layout !== undefined,
+    deferFirstSlot: layout === undefined,
     description: `instances of class ${name}`,
   });
   const t = new PyType(
