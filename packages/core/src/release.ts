@@ -63,7 +63,7 @@ export class ReleaseEngine {
     const reverse = info.releaseOrder === 'reverse';
     // Header slots go first, in order; the release order applies to the items after them.
     const h = t.header[obj];
-    const deferred = info.deferLastHeader && h > 0 ? h - 1 : -1;
+    const deferred = info.deferLastHeader && h > 0 ? h - 1 : info.deferFirstSlot && len > 0 ? 0 : -1;
     const zeroHook = heap.collector.doRefcountZero;
     while (cursor < len) {
       const k = reverse && cursor >= h ? len - 1 - (cursor - h) : cursor;

@@ -52,6 +52,11 @@ export interface TypeSpec {
    * type at the very end). Default false.
    */
   readonly deferLastHeader?: boolean;
+  /**
+   * For instances without header slots: slot 0 is released last, once the instance is freed,
+   * and a cycle collector's clear step leaves it (a Python instance's class). Default false.
+   */
+  readonly deferFirstSlot?: boolean;
   /** When a generational collector may untrack an instance (default never). */
   readonly untrack?: UntrackPolicy;
   /** A per-type free list. */
@@ -108,6 +113,7 @@ export class TypeRegistry {
       releaseOrder: spec.releaseOrder ?? 'forward',
       clearOrder: spec.clearOrder ?? 'forward',
       deferLastHeader: spec.deferLastHeader ?? false,
+      deferFirstSlot: spec.deferFirstSlot ?? false,
       untrack: spec.untrack ?? 'never',
       freeList: spec.freeList,
       baseSize: spec.baseSize ?? 16,

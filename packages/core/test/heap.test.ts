@@ -146,6 +146,21 @@ describe('heap objects, slots and counts', () => {
     expect(log).toEqual(['del dict', 'del i1', 'del i0', 'freed Sub', 'del class']);
   });
 
+  it('with deferFirstSlot, releases slot 0 after the other slots, once the object is freed', () => {
+    const { heap, A, log } = countingHeap();
+    const Inst = heap.defineType({ name: 'Inst', container: true, deferFirstSlot: true });
+    heap.events.on('freed', (e) => {
+      if (e.type === 'Inst') log.push('freed Inst');
+    });
+    const obj = heap.allocGrowable(Inst, 0);
+    for (const name of ['class', 'a', 'b']) {
+      heap.allocWith(A, { payload: name });
+      heap.roots.popAppend(obj);
+    }
+    heap.roots.pop();
+    expect(log).toEqual(['del a', 'del b', 'freed Inst', 'del class']);
+  });
+
   it('frees children in CPython order: finalizer first, then referents depth first, memory last', () => {
     const { heap, A, log } = countingHeap();
     const freed: string[] = [];

@@ -185,7 +185,8 @@ function clearReferences(s: GcState, obj: ObjIndex, reverse: boolean): void {
   const heap = s.heap;
   const t = heap.tables;
   const data = heap.slots.data;
-  const h = t.header[obj];
+  // The class in slot 0 of an instance without header slots stays until the instance is freed.
+  const h = t.header[obj] || (heap.types.get(t.type[obj]).deferFirstSlot ? 1 : 0);
   const off = t.slotOff[obj] + h;
   const len = t.slotLen[obj] - h;
   if (len === 1) {

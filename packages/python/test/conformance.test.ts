@@ -120,3 +120,17 @@ describe('cases under the generational collector with profile cpython-3.14 (reco
     }
   }
 });
+
+for (const profile of ['cpython-3.12', 'cpython-3.13'] as const) {
+  describe(`cases under the generational collector with profile ${profile} (recorded from pyenv builds)`, () => {
+    const options = { profile, collector: () => createGenerationalCollector({ profile }) };
+    for (const set of SETS) {
+      for (const name of caseNames(set)) {
+        if (!hasExpected(set, name, profile)) continue;
+        it(`${set}/${name}`, () => {
+          expect(runCase(set, name, options)).toBe(expected(set, name, profile));
+        });
+      }
+    }
+  });
+}

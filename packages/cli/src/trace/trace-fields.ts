@@ -70,6 +70,7 @@ export const TYPE_FIELDS: Readonly<Record<string, FieldSpec>> = {
   weakrefable: opt('boolean'),
   finalizer: opt('boolean'),
   deferLastHeader: opt('boolean'),
+  deferFirstSlot: opt('boolean'),
   baseSize: opt('index'),
   slotSize: opt('index'),
   description: opt('string'),

@@ -103,6 +103,7 @@ export function createClass(
     clearOrder: storageInfo?.clearOrder,
     // The class is the last header slot: CPython drops it after the base has freed the instance.
     deferLastHeader: layout !== undefined,
+    deferFirstSlot: layout === undefined,
     description: `instances of class ${name}`,
   });
   const t = new PyType(
@@ -277,6 +278,17 @@ function writeHeader(rt: Runtime, obj: Ref, t: PyType): void {
   heap.setHeader(obj, t.headerSize - 1, t.ref);
 }
 
+/**
+ * The block of an instance in CPython 3.13, which keeps its attribute values inside the object:
+ * GC header, pre-header and object (48 bytes), then a byte per entry of the class's shared keys
+ * (rounded to a word) and a word per entry plus one. Each instance made shrinks the keys' room by
+ * one, so consecutive instances take smaller blocks, often of another size class.
+ */
+function inlineValuesBlock(t: PyType): number {
+  const entries = t.instanceKeys.size + t.sharedUsable;
+  return 48 + 8 * Math.ceil(entries / 8) + 8 * (entries + 1);
+}
+
 /** Pushes a new, uninitialized instance of class `cls` (exceptions get `args`). */
 export function newInstance(rt: Runtime, cls: Ref, args: readonly Ref[] = []): Ref {
   const t = rt.pl<PyType>(cls);
@@ -299,7 +311,8 @@ export function newInstance(rt: Runtime, cls: Ref, args: readonly Ref[] = []): R
     return obj;
   }
   const exception = rt.isExceptionType(t);
-  const obj = rt.alloc(t.heapType, 0, exception ? { suppress: false } : undefined, 0, true);
+  const size = !exception && !t.slotNames && rt.profile === 'cpython-3.13' ? inlineValuesBlock(t) : 0;
+  const obj = rt.alloc(t.heapType, 0, exception ? { suppress: false } : undefined, size, true);
   // CPython 3.11 gives each new instance's values one entry less of the class's shared keys.
   if (!exception && t.sharedUsable > 1) t.sharedUsable--;
   heap.append(obj, cls);

@@ -140,6 +140,9 @@ export class Runtime {
     readonly profile: Profile,
   ) {
     this.counting = heap.counting;
+    // CPython's startup leaves objects of every small size in use, so no size class starts from
+    // an empty pool (a block freed later never empties its pool for another size to take over).
+    for (let bytes = 16; bytes <= 512; bytes += 16) heap.allocator.allocate(bytes);
     this.ht = defineHeapTypes(heap, profile);
     const ht = this.ht;
     const mk = (name: string, heapType: number, kind: Kind, base: PyType | null, offset = 0) => {

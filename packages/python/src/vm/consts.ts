@@ -31,6 +31,8 @@ function makeConst(rt: Runtime, c: Constant | readonly Constant[]): Ref {
   if (Array.isArray(c)) {
     const items = (c as Constant[]).map((x) => makeConst(rt, x));
     const t = rt.newTuple(items);
+    // CPython 3.12's compiler untracks constant tuples that hold nothing trackable.
+    if (rt.profile === 'cpython-3.12' && !items.some((x) => rt.heap.isTracked(x))) rt.heap.untrack(t);
     rt.heap.roots.pin(t);
     rt.pop();
     return t;
