@@ -2,85 +2,35 @@ import { F_IMMORTAL, type Heap, NULL_REF, type Ref } from '@heaplab/core';
 import type { Profile } from '../options.js';
 import type { Interpreter } from '../vm/interp.js';
 import { lookupType, setInstanceAttr } from './attrs.js';
+import { packCallArgs, packClassCallArgs } from './call-args.js';
 import { callClass, classInit, newInstance } from './classes.js';
+import { compare, equals } from './compare.js';
 import { defineHeapTypes, type HeapTypes } from './heap-types.js';
-import { getIter, iterNext, iterToArray } from './iter.js';
+import { getIter, iterNext } from './iter.js';
+import {
+  deleteGlobal,
+  dictDelStr,
+  dictGetStr,
+  dictToKw,
+  dictUpdate,
+  loadGlobal,
+  moduleDelete,
+  moduleGet,
+  moduleName,
+  moduleSet,
+  newModule,
+  popToGlobal,
+} from './namespaces.js';
+import type { TableData } from './payloads.js';
 import { type Kind, type KwArgs, type NativeFn, PyErr, PyType, raise } from './pytype.js';
 import { formatValue, pyRepr, pyStr } from './repr.js';
-import {
-  copyDictKeys,
-  dictDelete,
-  dictEntries,
-  dictGet,
-  dictSet,
-  setAdd,
-  setDelete,
-  setHas,
-  setMergeRoom,
-} from './tables.js';
+import { setOperation, setOrder } from './set-ops.js';
+import { intSize, strSize } from './sizes.js';
+import { dictSet } from './tables.js';
 
 const STATIC_BASE = 0x55d6c6000000;
-/** Callables CPython 3.11 calls with an argument tuple (see {@link Runtime.packCallArgs}). */
-const TP_CALL_311 = new Set([
-  'str',
-  'int',
-  'property',
-  'staticmethod',
-  'classmethod',
-  'slice',
-  'zip',
-  'map',
-  'str.format',
-]);
 const SMALL_MIN = -5;
 const SMALL_MAX = 256;
-
-/** Payload of a dict or set: key identity to the slot of its entry. */
-export interface TableData {
-  /** Hash key to entry number (a dict's entry k uses slots 2k and 2k+1; a set's entry k slot k). */
-  readonly index: Map<unknown, number>;
-  /** Live entries. */
-  size: number;
-  /** A `__dict__` made from an instance's attributes: the class whose shared keys it uses. */
-  shared?: PyType;
-  /** A dict's CPython 3.11 key table, for `sys.getsizeof` (see `dictKeysSize`). */
-  keys?: DictKeys;
-  /** A set's CPython 3.11 hash table once it outgrows the object's own 8 slots (see `setTableSize`). */
-  table?: { mask: number; fill: number };
-}
-
-/** The shape of a dict's key table in CPython 3.11: what `sys.getsizeof` measures beyond the object. */
-export interface DictKeys {
-  /** log2 of the table size. */
-  log2: number;
-  /** Entries that may still be added before the table is resized. */
-  usable: number;
-  /** Whether some key is not a str (24-byte entries instead of 16). */
-  general: boolean;
-}
-
-/** Payload of a function object. */
-export interface FunctionData {
-  /** The compiled code. */
-  readonly code: unknown;
-  /** `__name__`. */
-  name: string;
-  /** `__qualname__`. */
-  qualname: string;
-  /** The module whose attributes are the function's globals (0: `__main__`). */
-  readonly globals: Ref;
-}
-
-/** Slots of a function object. */
-export const FN_DEFAULTS = 0;
-/** Slot of a function's closure tuple. */
-export const FN_CLOSURE = 1;
-/** Slot of a function's keyword-only defaults dict. */
-export const FN_KWDEFAULTS = 2;
-/** Slot of a function's `__dict__`. */
-export const FN_DICT = 3;
-/** Slot of a function's globals (`__main__`'s dict; empty for functions of heaplab's own modules). */
-export const FN_GLOBALS = 4;
 
 /**
  * The Python object model on a heaplab heap: builtin types, singletons, constructors of values
@@ -655,103 +605,62 @@ export class Runtime {
 
   /** Pushes the global or builtin `name`; NameError when unbound. */
   loadGlobal(name: string, module: Ref = NULL_REF): Ref {
-    const v = module ? this.moduleGet(module, name) : this.dictGetStr(this.mainDict, name);
-    if (v) return this.push(v);
-    const b = this.builtins.get(name);
-    if (b !== undefined) return this.push(b);
-    return raise('NameError', `name '${name}' is not defined`);
+    return loadGlobal(this, name, module);
   }
 
   /** Moves the top temporary into global `name` of `module` (0: `__main__`). */
   popToGlobal(name: string, module: Ref): void {
-    if (module) this.moduleSet(module, name, this.peek());
-    else dictSet(this, this.mainDict, this.intern(name), this.peek());
-    this.pop();
+    popToGlobal(this, name, module);
   }
 
   /** Deletes global `name` of `module` (0: `__main__`); NameError when unbound. */
   deleteGlobal(name: string, module: Ref): void {
-    if (module ? !this.moduleDelete(module, name) : !dictDelete(this, this.mainDict, this.intern(name)))
-      raise('NameError', `name '${name}' is not defined`);
+    deleteGlobal(this, name, module);
   }
 
   /** The value under str key `name` in dict `d` (borrowed), or 0. */
   dictGetStr(d: Ref, name: string): Ref {
-    return dictGet(this, d, this.intern(name));
+    return dictGetStr(this, d, name);
   }
 
   /** Deletes str key `name` from dict `d`; NameError when absent. */
   dictDelStr(d: Ref, name: string): void {
-    if (!dictDelete(this, d, this.intern(name))) raise('NameError', `name '${name}' is not defined`);
+    dictDelStr(this, d, name);
   }
 
   /** Keyword arguments from a dict of str keys. */
   dictToKw(d: Ref): KwArgs {
-    const names: string[] = [];
-    const values: Ref[] = [];
-    for (const [k, v] of dictEntries(this, d)) {
-      names.push(this.strValue(k, 'keywords'));
-      values.push(v);
-    }
-    return { names, values };
+    return dictToKw(this, d);
   }
 
   /** `d.update(other)` for a dict or an iterable of pairs. */
   dictUpdate(d: Ref, other: Ref): void {
-    if (this.kindOf(other) === 'dict') {
-      if (this.pl<TableData>(d).size === 0) copyDictKeys(this, d, other);
-      for (const [k, v] of dictEntries(this, other)) dictSet(this, d, k, v);
-      return;
-    }
-    const items = iterToArray(this, other);
-    for (const pair of items) {
-      const kv = iterToArray(this, pair);
-      if (kv.length !== 2)
-        raise('ValueError', `dictionary update sequence element has length ${kv.length}; 2 is required`);
-      dictSet(this, d, kv[0], kv[1]);
-      this.pop();
-    }
-    this.pop();
+    dictUpdate(this, d, other);
   }
 
   /** Creates a module object (static) with native attributes. */
   newModule(name: string): Ref {
-    const m = this.staticObject(this.ht.module, { name, names: new Map<string, number>() }, 88, false, true);
-    return m;
+    return newModule(this, name);
   }
 
   /** A module's name. */
   moduleName(m: Ref): string {
-    return this.pl<{ name: string }>(m).name;
+    return moduleName(this, m);
   }
 
   /** A module attribute (borrowed) or 0. */
   moduleGet(m: Ref, name: string): Ref {
-    const slot = this.pl<{ names: Map<string, number> }>(m).names.get(name);
-    if (slot === undefined) return NULL_REF;
-    const v = this.heap.get(m, slot);
-    return v === NULL_REF ? NULL_REF : v;
+    return moduleGet(this, m, name);
   }
 
   /** Sets a module attribute. */
   moduleSet(m: Ref, name: string, value: Ref): void {
-    const names = this.pl<{ names: Map<string, number> }>(m).names;
-    const slot = names.get(name);
-    const i = m & 0xffffff;
-    if (slot !== undefined) {
-      this.heap.set(m, slot, value);
-      return;
-    }
-    names.set(name, this.heap.tables.slotLen[i]);
-    this.heap.tables.flags[i] |= 0;
-    this.heap.appendIndex(i, value === NULL_REF ? 0 : value & 0xffffff, false);
+    moduleSet(this, m, name, value);
   }
 
   /** Deletes a module attribute. */
   moduleDelete(m: Ref, name: string): boolean {
-    if (!this.moduleGet(m, name)) return false;
-    this.heap.set(m, this.pl<{ names: Map<string, number> }>(m).names.get(name)!, NULL_REF);
-    return true;
+    return moduleDelete(this, m, name);
   }
 
   // ------------------------------------------------------------ classes and calls
@@ -764,11 +673,7 @@ export class Runtime {
    * real heap objects: they count as young allocations and come from and go to the free lists.
    */
   packCallArgs(callable: string, args: readonly Ref[], kw: KwArgs | null): void {
-    if (this.profile !== 'cpython-3.11') return;
-    if (TP_CALL_311.has(callable)) this.pushTpCallArgs(args, kw, false);
-    // min() and max() take a tuple and a dict too; the list holding their items stands for the tuple.
-    else if (kw?.names.length && (callable === 'min' || callable === 'max'))
-      this.pushTpCallArgs([], kw, false);
+    packCallArgs(this, callable, args, kw);
   }
 
   /**
@@ -778,23 +683,7 @@ export class Runtime {
    * how many were pushed (the caller drops them after `__init__`).
    */
   packClassCallArgs(cls: Ref, args: readonly Ref[], kw: KwArgs | null): number {
-    if (this.profile !== 'cpython-3.11') return 0;
-    const t = this.pl<PyType>(cls);
-    if (t.kind !== 'instance' || this.isExceptionType(t)) return 0;
-    return this.pushTpCallArgs(args, kw, true);
-  }
-
-  private pushTpCallArgs(args: readonly Ref[], kw: KwArgs | null, kwnames: boolean): number {
-    const before = this.heap.roots.temps;
-    if (args.length) this.newTuple(args);
-    if (kw?.names.length) {
-      const d = this.newDict();
-      kw.names.forEach((name, k) => {
-        dictSet(this, d, this.intern(name), kw.values[k]);
-      });
-      if (kwnames) this.newTuple(kw.names.map((name) => this.intern(name)));
-    }
-    return this.heap.roots.temps - before;
+    return packClassCallArgs(this, cls, args, kw);
   }
 
   /** Calls a class: pushes the new object. */
@@ -916,12 +805,7 @@ export class Runtime {
 
   /** `a == b` as a JS boolean. */
   equals(a: Ref, b: Ref): boolean {
-    if (a === b) return true;
-    const r = this.compare('==', a, b);
-    if (typeof r === 'boolean') return r;
-    const t = this.truthy(r);
-    this.pop();
-    return t;
+    return equals(this, a, b);
   }
 
   /**
@@ -929,167 +813,17 @@ export class Runtime {
    * method.
    */
   compare(op: string, a: Ref, b: Ref): boolean | Ref {
-    const ka = this.kindOf(a);
-    const kb = this.kindOf(b);
-    const num = (k: string) => k === 'int' || k === 'bool' || k === 'float';
-    if (num(ka) && num(kb)) {
-      const x = this.pl<number | bigint>(a);
-      const y = this.pl<number | bigint>(b);
-      return cmp(op, x, y);
-    }
-    if (ka === 'str' && kb === 'str') return cmp(op, this.pl<string>(a), this.pl<string>(b));
-    const ta = this.typeOf(a);
-    const tb = this.typeOf(b);
-    const names: Record<string, [string, string]> = {
-      '==': ['__eq__', '__eq__'],
-      '!=': ['__ne__', '__ne__'],
-      '<': ['__lt__', '__gt__'],
-      '>': ['__gt__', '__lt__'],
-      '<=': ['__le__', '__ge__'],
-      '>=': ['__ge__', '__le__'],
-    };
-    const [own, reflected] = names[op];
-    if (ta.user) {
-      const f = lookupType(this, ta, own);
-      if (f) {
-        const r = this.vm.call(f, [a, b]);
-        if (r !== this.NotImplemented) return r;
-        this.pop();
-      } else if (op === '!=') {
-        const eq = lookupType(this, ta, '__eq__');
-        if (eq) {
-          const r = this.vm.call(eq, [a, b]);
-          if (r !== this.NotImplemented) {
-            const t = this.truthy(r);
-            this.pop();
-            return !t;
-          }
-          this.pop();
-        }
-      }
-    }
-    if (tb.user) {
-      const f = lookupType(this, tb, reflected);
-      if (f) {
-        const r = this.vm.call(f, [b, a]);
-        if (r !== this.NotImplemented) return r;
-        this.pop();
-      }
-    }
-    if (ka === kb && (ka === 'list' || ka === 'tuple')) return this.compareSeq(op, a, b);
-    if (op === '==' || op === '!=') {
-      let eq = a === b;
-      if (!eq && ka === kb && ka === 'dict') eq = this.dictEquals(a, b);
-      if (!eq && (ka === 'set' || ka === 'frozenset') && (kb === 'set' || kb === 'frozenset'))
-        eq = this.setEquals(a, b);
-      if (!eq && ka === 'range' && kb === 'range') eq = pyRepr(this, a) === pyRepr(this, b);
-      if (!eq && ka === 'proxy') eq = this.heap.weakTarget(a) === b;
-      if (!eq && ka === 'weakref' && kb === 'weakref') {
-        const x = this.heap.weakTarget(a);
-        const y = this.heap.weakTarget(b);
-        eq = x !== NULL_REF && y !== NULL_REF ? this.equals(x, y) : false;
-      }
-      return op === '==' ? eq : !eq;
-    }
-    if ((ka === 'set' || ka === 'frozenset') && (kb === 'set' || kb === 'frozenset')) {
-      const sub = (x: Ref, y: Ref) => this.heap.referents(x).every((v) => setHas(this, y, v));
-      const la = this.pl<TableData>(a).size;
-      const lb = this.pl<TableData>(b).size;
-      if (op === '<=') return sub(a, b);
-      if (op === '>=') return sub(b, a);
-      if (op === '<') return la < lb && sub(a, b);
-      return la > lb && sub(b, a);
-    }
-    return raise('TypeError', `'${op}' not supported between instances of '${ta.name}' and '${tb.name}'`);
-  }
-
-  private compareSeq(op: string, a: Ref, b: Ref): boolean {
-    const x = this.heap.referents(a);
-    const y = this.heap.referents(b);
-    const n = Math.min(x.length, y.length);
-    for (let k = 0; k < n; k++) {
-      if (x[k] === y[k] || this.equals(x[k], y[k])) continue;
-      if (op === '==') return false;
-      if (op === '!=') return true;
-      const r = this.compare(op, x[k], y[k]);
-      if (typeof r === 'boolean') return r;
-      const t = this.truthy(r);
-      this.pop();
-      return t;
-    }
-    return cmp(op, x.length, y.length);
-  }
-
-  private dictEquals(a: Ref, b: Ref): boolean {
-    const ea = dictEntries(this, a);
-    if (ea.length !== this.pl<TableData>(b).size) return false;
-    return ea.every(([k, v]) => {
-      const w = dictGet(this, b, k);
-      return w !== 0 && (w === v || this.equals(v, w));
-    });
-  }
-
-  private setEquals(a: Ref, b: Ref): boolean {
-    if (this.pl<TableData>(a).size !== this.pl<TableData>(b).size) return false;
-    return this.heap.referents(a).every((v) => setHas(this, b, v));
+    return compare(this, op, a, b);
   }
 
   /** Members of a set in CPython's iteration order for small ints (hash order), else insertion order. */
   setOrder(s: Ref): Ref[] {
-    const items = this.heap.referents(s);
-    if (!items.every((v) => this.isInt(v) && typeof this.pl(v) === 'number')) return items;
-    let size = 8;
-    while (items.length * 5 >= size * 3) size *= 4;
-    const slot = (v: Ref) => {
-      const x = this.pl<number>(v);
-      const h = x === -1 ? -2 : x;
-      return ((h % size) + size) % size;
-    };
-    return [...items].sort((p, q) => slot(p) - slot(q) || 0);
+    return setOrder(this, s);
   }
 
   /** Set algebra: pushes the result. */
   setOperation(op: string, a: Ref, b: Ref, inplace: boolean): Ref {
-    const frozen = this.kindOf(a) === 'frozenset';
-    const xs = this.setOrder(a);
-    const ys = this.setOrder(b);
-    let out: Ref[];
-    switch (op) {
-      case '|':
-        out = [...xs, ...ys];
-        break;
-      case '&':
-        out = xs.filter((v) => setHas(this, b, v));
-        break;
-      case '-':
-        out = xs.filter((v) => !setHas(this, b, v));
-        break;
-      case '^':
-        out = [...xs.filter((v) => !setHas(this, b, v)), ...ys.filter((v) => !setHas(this, a, v))];
-        break;
-      default:
-        return raise(
-          'TypeError',
-          `unsupported operand type(s) for ${op}: '${this.typeOf(a).name}' and '${this.typeOf(b).name}'`,
-        );
-    }
-    // `a | b` copies a then merges b, as CPython's set_or does; `a |= b` merges b.
-    const kb = this.kindOf(b);
-    const merge = op === '|' && (kb === 'set' || kb === 'frozenset');
-    if (inplace && !frozen) {
-      const keep = new Set(out);
-      for (const v of xs) if (!keep.has(v)) setDelete(this, a, v);
-      if (merge) setMergeRoom(this, a, ys.length);
-      for (const v of out) setAdd(this, a, v);
-      return this.push(a);
-    }
-    const s = this.newSet(frozen);
-    if (merge) setMergeRoom(this, s, xs.length);
-    for (let k = 0; k < out.length; k++) {
-      if (merge && k === xs.length) setMergeRoom(this, s, ys.length);
-      setAdd(this, s, out[k]);
-    }
-    return s;
+    return setOperation(this, op, a, b, inplace);
   }
 
   /** `fmt % args` for str. */
@@ -1133,50 +867,15 @@ export class Runtime {
   }
 }
 
-function cmp<T extends number | bigint | string>(op: string, x: T, y: T): boolean {
-  switch (op) {
-    case '<':
-      return x < y;
-    case '<=':
-      return x <= y;
-    case '>':
-      return x > y;
-    case '>=':
-      return x >= y;
-    case '==':
-      // biome-ignore lint/suspicious/noDoubleEquals: int and float compare by value
-      return x == y;
-    default:
-      // biome-ignore lint/suspicious/noDoubleEquals: int and float compare by value
-      return x != y;
-  }
-}
-
-/** Bytes of an int object with this value (CPython 3.11: 30-bit digits). */
-export function intSize(v: number | bigint): number {
-  let a = typeof v === 'bigint' ? (v < 0n ? -v : v) : Math.abs(v);
-  if (a === 0 || a === 0n) return 24;
-  let digits = 0;
-  if (typeof a === 'number') {
-    while (a >= 1) {
-      a = Math.floor(a / 2 ** 30);
-      digits++;
-    }
-  } else {
-    while (a > 0n) {
-      a >>= 30n;
-      digits++;
-    }
-  }
-  return 24 + 4 * digits;
-}
-
-function strSize(s: string): number {
-  let max = 0;
-  for (let i = 0; i < s.length; i++) max = Math.max(max, s.charCodeAt(i));
-  if (max < 128) return 49 + s.length;
-  if (max < 256) return 73 + s.length;
-  return 74 + 2 * s.length;
-}
-
+export {
+  type DictKeys,
+  FN_CLOSURE,
+  FN_DEFAULTS,
+  FN_DICT,
+  FN_GLOBALS,
+  FN_KWDEFAULTS,
+  type FunctionData,
+  type TableData,
+} from './payloads.js';
+export { intSize } from './sizes.js';
 export { PyErr };
