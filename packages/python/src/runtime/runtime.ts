@@ -22,10 +22,12 @@ import {
   popToGlobal,
 } from './namespaces.js';
 import type { TableData } from './payloads.js';
+import { percentFormat } from './percent-format.js';
 import { type Kind, type KwArgs, type NativeFn, PyErr, PyType, raise } from './pytype.js';
-import { formatValue, pyRepr, pyStr } from './repr.js';
+import { formatValue } from './repr.js';
 import { setOperation, setOrder } from './set-ops.js';
 import { intSize, strSize } from './sizes.js';
+import { makeSuper } from './super.js';
 import { dictSet } from './tables.js';
 
 const STATIC_BASE = 0x55d6c6000000;
@@ -522,39 +524,7 @@ export class Runtime {
 
   /** `super(...)`: pushes a super object. */
   makeSuper(args: Ref[]): Ref {
-    let start: PyType;
-    let obj: Ref;
-    if (args.length >= 2) {
-      start = this.pl<PyType>(args[0]);
-      obj = args[1];
-    } else {
-      const frame = this.vm.current;
-      obj = frame?.code.localNames.length ? this.heap.roots.getLocal(0) : NULL_REF;
-      if (!frame || obj === NULL_REF) raise('RuntimeError', 'super(): no arguments');
-      const mro = this.kindOf(obj) === 'type' ? this.pl<PyType>(obj).mro : this.typeOf(obj).mro;
-      const fn = frame.fn;
-      const owner = mro.find(
-        (c) =>
-          c.user &&
-          [...c.attrSlots.values()].some((k) => {
-            const v = this.heap.get(c.ref, k);
-            return (
-              v === fn ||
-              (v !== NULL_REF &&
-                this.heap.length(v) > 0 &&
-                (this.kindOf(v) === 'classmethod' ||
-                  this.kindOf(v) === 'staticmethod' ||
-                  this.kindOf(v) === 'property') &&
-                this.heap.referents(v).includes(fn))
-            );
-          }),
-      );
-      if (!owner) raise('RuntimeError', 'super(): __class__ cell not found');
-      start = owner;
-    }
-    const sup = this.heap.allocWith(this.ht.super, { slots: 1, payload: { start } });
-    this.heap.set(sup, 0, obj);
-    return sup;
+    return makeSuper(this, args);
   }
 
   // ------------------------------------------------------------ names and modules
@@ -828,29 +798,7 @@ export class Runtime {
 
   /** `fmt % args` for str. */
   percentFormat(fmt: string, args: Ref): string {
-    const items = this.kindOf(args) === 'tuple' ? this.heap.referents(args) : [args];
-    let k = 0;
-    const out = fmt.replace(
-      /%([-+ 0#]*)(\d+)?(?:\.(\d+))?([sdrifx%])/g,
-      (_m, flags: string, width: string, prec: string, conv: string) => {
-        if (conv === '%') return '%';
-        if (k >= items.length) raise('TypeError', 'not enough arguments for format string');
-        const v = items[k++];
-        let s: string;
-        if (conv === 's') s = pyStr(this, v);
-        else if (conv === 'r') s = pyRepr(this, v);
-        else if (conv === 'f') s = Number(this.pl<number>(v)).toFixed(prec ? Number(prec) : 6);
-        else if (conv === 'x') s = this.index(v).toString(16);
-        else s = String(Math.trunc(Number(this.pl<number>(v))));
-        const w = width ? Number(width) : 0;
-        if (s.length < w)
-          s = flags.includes('-') ? s.padEnd(w) : s.padStart(w, flags.includes('0') ? '0' : ' ');
-        return s;
-      },
-    );
-    if (k < items.length && this.kindOf(args) === 'tuple')
-      raise('TypeError', 'not all arguments converted during string formatting');
-    return out;
+    return percentFormat(this, fmt, args);
   }
 
   /** Iterates any iterable from TypeScript: `visit` gets each item while it is rooted. */
