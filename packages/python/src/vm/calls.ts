@@ -129,7 +129,7 @@ export function makeFunction(vm: Interpreter, code: Code, flags: number): void {
  * CALL with `argc` values (keyword values last, named by `kwnames`) above the callable, which
  * sits `argc` below the top. Python functions get a frame in this loop (no host recursion).
  */
-export function callOp(vm: Interpreter, argc: number, kwnames: string[] | null, _unused: number): void {
+export function callOp(vm: Interpreter, argc: number, kwnames: string[] | null): void {
   const rt = vm.rt;
   const heap = rt.heap;
   const roots = heap.roots;

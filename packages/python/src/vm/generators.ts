@@ -69,11 +69,9 @@ export function resumeGenerator(
   if (vm.frames.length >= vm.options.recursionLimit)
     raise('RecursionError', 'maximum recursion depth exceeded');
   const heap = rt.heap;
-  const saved = heap.referents(gen);
   const all: Ref[] = [];
   const n = heap.length(gen);
   for (let k = 0; k < n; k++) all.push(heap.get(gen, k));
-  void saved;
   heap.roots.pushFrame(frame.code.name, frame.code.localNames, 0);
   for (let k = 0; k < data.nlocals; k++) if (all[k] !== NULL_REF) heap.roots.setLocal(k, all[k]);
   for (let k = data.nlocals; k < n; k++) heap.roots.push(all[k]);

@@ -411,15 +411,15 @@ export class Interpreter {
           const selfSlot = roots.peek(argc);
           if (selfSlot === rt.NULL_MARK) {
             roots.remove(argc);
-            callOp(this, argc, null, 1);
-          } else callOp(this, argc + 1, null, 1);
+            callOp(this, argc, null);
+          } else callOp(this, argc + 1, null);
           f = this.current!;
           code = f.code.code;
           break;
         }
         case Op.CALL: {
           f.pc = pc + 2;
-          callOp(this, code[pc + 1], null, 1);
+          callOp(this, code[pc + 1], null);
           f = this.current!;
           code = f.code.code;
           break;
@@ -427,7 +427,7 @@ export class Interpreter {
         case Op.CALL_KW: {
           f.pc = pc + 3;
           const names = (f.code.consts[code[pc + 2]] as unknown as { value: string }[]).map((c) => c.value);
-          callOp(this, code[pc + 1], names, 1);
+          callOp(this, code[pc + 1], names);
           f = this.current!;
           code = f.code.code;
           break;
