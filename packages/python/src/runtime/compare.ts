@@ -1,6 +1,7 @@
 /** Equality and ordering of values: `==`, `<` and friends for builtin values and user methods. */
 import { NULL_REF, type Ref } from '@heaplab/core';
 import { lookupType } from './attrs.js';
+import { callDunder } from './ops.js';
 import type { TableData } from './payloads.js';
 import { raise } from './pytype.js';
 import { pyRepr } from './repr.js';
@@ -43,31 +44,22 @@ export function compare(rt: Runtime, op: string, a: Ref, b: Ref): boolean | Ref 
   };
   const [own, reflected] = names[op];
   if (ta.user) {
-    const f = lookupType(rt, ta, own);
-    if (f) {
-      const r = rt.vm.call(f, [a, b]);
-      if (r !== rt.NotImplemented) return r;
-      rt.pop();
+    if (lookupType(rt, ta, own)) {
+      const r = callDunder(rt, ta, own, a, b);
+      if (r !== NULL_REF) return r;
     } else if (op === '!=') {
-      const eq = lookupType(rt, ta, '__eq__');
-      if (eq) {
-        const r = rt.vm.call(eq, [a, b]);
-        if (r !== rt.NotImplemented) {
-          const t = rt.truthy(r);
-          rt.pop();
-          return !t;
-        }
+      // Without its own __ne__, != is the negation of __eq__.
+      const r = callDunder(rt, ta, '__eq__', a, b);
+      if (r !== NULL_REF) {
+        const t = rt.truthy(r);
         rt.pop();
+        return !t;
       }
     }
   }
   if (tb.user) {
-    const f = lookupType(rt, tb, reflected);
-    if (f) {
-      const r = rt.vm.call(f, [b, a]);
-      if (r !== rt.NotImplemented) return r;
-      rt.pop();
-    }
+    const r = callDunder(rt, tb, reflected, b, a);
+    if (r !== NULL_REF) return r;
   }
   if (ka === kb && (ka === 'list' || ka === 'tuple')) return compareSeq(rt, op, a, b);
   if (op === '==' || op === '!=') {

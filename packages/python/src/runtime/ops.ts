@@ -2,7 +2,7 @@ import { NULL_REF, type Ref } from '@heaplab/core';
 import { lookupType } from './attrs.js';
 import { makeKeyError } from './exceptions.js';
 import { getIter, iterNext, iterToArray } from './iter.js';
-import { PyErr, raise } from './pytype.js';
+import { PyErr, type PyType, raise } from './pytype.js';
 import type { Runtime } from './runtime.js';
 import { dictDelete, dictGet, dictSet, hashKey, setHas } from './tables.js';
 
@@ -224,33 +224,35 @@ function sequenceOp(rt: Runtime, op: string, a: Ref, b: Ref, ka: string, kb: str
   return NULL_REF;
 }
 
+/**
+ * Calls method `name` of type `t` (looked up along its MRO) with `self` and `other`: its result
+ * (pushed), or {@link NULL_REF} with nothing pushed when the type has no such method or the
+ * method returned `NotImplemented`.
+ */
+export function callDunder(rt: Runtime, t: PyType, name: string, self: Ref, other: Ref): Ref {
+  const f = lookupType(rt, t, name);
+  if (!f) return NULL_REF;
+  const r = rt.vm.call(f, [self, other]);
+  if (r !== rt.NotImplemented) return r;
+  rt.pop();
+  return NULL_REF;
+}
+
 function dunderBinary(rt: Runtime, op: string, a: Ref, b: Ref, inplace: boolean): Ref {
   const ta = rt.typeOf(a);
   const tb = rt.typeOf(b);
   if (inplace && INPLACE_DUNDER[op] && ta.user) {
-    const f = lookupType(rt, ta, INPLACE_DUNDER[op]);
-    if (f) {
-      const r = rt.vm.call(f, [a, b]);
-      if (r !== rt.NotImplemented) return r;
-      rt.pop();
-    }
+    const r = callDunder(rt, ta, INPLACE_DUNDER[op], a, b);
+    if (r !== NULL_REF) return r;
   }
   const [name, rname] = DUNDER[op];
   if (ta.user) {
-    const f = lookupType(rt, ta, name);
-    if (f) {
-      const r = rt.vm.call(f, [a, b]);
-      if (r !== rt.NotImplemented) return r;
-      rt.pop();
-    }
+    const r = callDunder(rt, ta, name, a, b);
+    if (r !== NULL_REF) return r;
   }
   if (tb.user) {
-    const f = lookupType(rt, tb, rname);
-    if (f) {
-      const r = rt.vm.call(f, [b, a]);
-      if (r !== rt.NotImplemented) return r;
-      rt.pop();
-    }
+    const r = callDunder(rt, tb, rname, b, a);
+    if (r !== NULL_REF) return r;
   }
   const sym = inplace ? `${op}=` : op;
   return raise('TypeError', `unsupported operand type(s) for ${sym}: '${ta.name}' and '${tb.name}'`);
