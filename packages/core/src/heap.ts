@@ -888,8 +888,8 @@ export class Heap {
     t.flags[i] = 0;
     t.rc[i] = 0;
     t.epoch[i] = epoch >= EPOCH_WRAP ? 2 : epoch;
-    const payload = t.payload;
-    if (i < payload.length && payload[i] !== undefined) payload[i] = undefined;
+    // The payload table is as long as the others (see HeapTables), so no bounds check is needed.
+    if (t.payload[i] !== undefined) t.payload[i] = undefined;
     if (this.verify) this.quarantine.push(i);
     else this.freeIndices[this.freeCount++] = i;
   }
