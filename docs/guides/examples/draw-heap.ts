@@ -40,8 +40,8 @@ export function drawHeap(picture: HeapPicture): string {
   for (let depth = 1; frontier.length > 0; depth++) {
     const next: ObjIndex[] = [];
     for (const o of frontier) {
-      for (let k = 0; k < t.slotLen[o]; k++) {
-        const c = heap.slots.data[t.slotOff[o] + k];
+      for (let k = 0; k < t.slotLen(o); k++) {
+        const c = heap.slots.data[t.slotOff(o) + k];
         if (c === 0 || column.has(c)) continue;
         column.set(c, depth);
         next.push(c);
@@ -85,14 +85,14 @@ export function drawHeap(picture: HeapPicture): string {
     arrow(60, y, to.x, to.y + H / 2, false);
   });
   for (const [i, p] of at) {
-    for (let k = 0; k < t.slotLen[i]; k++) {
-      const c = heap.slots.data[t.slotOff[i] + k];
+    for (let k = 0; k < t.slotLen(i); k++) {
+      const c = heap.slots.data[t.slotOff(i) + k];
       if (c === 0) continue;
       const q = at.get(c)!;
       arrow(p.x + W, p.y + H / 2, q.x === p.x ? q.x + W : q.x, q.y + H / 2, false);
     }
     const target = t.hasWeakTables ? t.wrTarget[i] : 0;
-    if (target !== 0 && t.flags[target] & F_ALIVE) {
+    if (target !== 0 && t.flags(target) & F_ALIVE) {
       const q = at.get(target)!;
       arrow(p.x + W / 2, p.y + H, q.x + W / 2, q.y + H, true);
     }
@@ -104,11 +104,11 @@ export function drawHeap(picture: HeapPicture): string {
     out.push(
       `<rect x="${p.x}" y="${p.y}" width="${W}" height="${H}" rx="6" fill="${FILL[style]}" stroke="${ink}"${dash}/>`,
     );
-    const type = heap.types.get(t.type[i]).name;
+    const type = heap.types.get(t.type(i)).name;
     out.push(
       `<text x="${p.x + 8}" y="${p.y + 15}" fill="${ink}" font-weight="bold">${xml(type)} #${i}</text>`,
     );
-    out.push(`<text x="${p.x + 8}" y="${p.y + 30}" fill="${ink}">${hexAddress(t.addr[i])}</text>`);
+    out.push(`<text x="${p.x + 8}" y="${p.y + 30}" fill="${ink}">${hexAddress(t.addr(i))}</text>`);
     const note = picture.note?.(i);
     if (note) out.push(`<text x="${p.x + 8}" y="${p.y + 45}" fill="#b03a2e">${xml(note)}</text>`);
   }

@@ -30,7 +30,7 @@ function inDegrees(heap: Heap): Int32Array {
   });
   heap.forEachLive((o) => {
     const t = heap.tables;
-    for (let k = 0; k < t.slotLen[o]; k++) counts[heap.slots.data[t.slotOff[o] + k]]++;
+    for (let k = 0; k < t.slotLen(o); k++) counts[heap.slots.data[t.slotOff(o) + k]]++;
   });
   return counts;
 }

@@ -9,6 +9,9 @@ import {
   DEFAULT_TRAITS,
   Heap,
   Marker,
+  R_SLOT_LEN,
+  R_SLOT_OFF,
+  REC_WORDS,
 } from '../dist/index.js';
 
 const json = process.argv.includes('--json');
@@ -45,7 +48,7 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** Marks everything reachable from the heap's roots with a bare loop over its typed arrays. */
 function referenceTrace(heap, marks, epoch) {
-  const { slotOff, slotLen } = heap.tables;
+  const words = heap.tables.i32;
   const data = heap.slots.data;
   const stack = new Int32Array(heap.indexBound + 16);
   let sp = 0;
@@ -57,8 +60,8 @@ function referenceTrace(heap, marks, epoch) {
   });
   while (sp > 0) {
     const o = stack[--sp];
-    const off = slotOff[o];
-    for (let p = off + slotLen[o] - 1; p >= off; p--) {
+    const off = words[o * REC_WORDS + R_SLOT_OFF];
+    for (let p = off + words[o * REC_WORDS + R_SLOT_LEN] - 1; p >= off; p--) {
       const c = data[p];
       if (c === 0 || marks[c] === epoch) continue;
       marks[c] = epoch;

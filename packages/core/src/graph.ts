@@ -30,10 +30,10 @@ export function stronglyConnected(heap: Heap, objects: readonly ObjIndex[]): Obj
         onStack[v] = 1;
       }
       const o = objects[v];
-      const len = t.slotLen[o];
+      const len = t.slotLen(o);
       let descended = false;
       while (edge < len) {
-        const c = data[t.slotOff[o] + edge++];
+        const c = data[t.slotOff(o) + edge++];
         const w = c === 0 ? undefined : member.get(c);
         if (w === undefined) continue;
         if (index[w] === -1) {
@@ -70,7 +70,7 @@ export function isCyclic(heap: Heap, component: readonly ObjIndex[]): boolean {
   if (component.length > 1) return true;
   const o = component[0];
   const t = heap.tables;
-  for (let k = 0; k < t.slotLen[o]; k++) if (heap.slots.data[t.slotOff[o] + k] === o) return true;
+  for (let k = 0; k < t.slotLen(o); k++) if (heap.slots.data[t.slotOff(o) + k] === o) return true;
   return false;
 }
 
@@ -93,8 +93,8 @@ export function cycleBoundGarbage(heap: Heap, unreachable: readonly ObjIndex[]):
   const t = heap.tables;
   while (work.length > 0) {
     const o = work.pop()!;
-    for (let k = 0; k < t.slotLen[o]; k++) {
-      const c = heap.slots.data[t.slotOff[o] + k];
+    for (let k = 0; k < t.slotLen(o); k++) {
+      const c = heap.slots.data[t.slotOff(o) + k];
       if (c !== 0 && inSet.has(c) && !bound.has(c)) {
         bound.add(c);
         work.push(c);

@@ -25,6 +25,7 @@ import {
   F_FINALIZER,
   F_GROWABLE,
   F_IMMORTAL,
+  F_PAYLOAD,
   F_RELEASING,
   F_STATIC,
   F_TRACKED,
@@ -32,6 +33,19 @@ import {
   grow,
   HeapTables,
   type ObjectField,
+  R_ADDR,
+  R_EPOCH,
+  R_FLAGS,
+  R_HEADER,
+  R_SIZE,
+  R_SLOT_CAP,
+  R_SLOT_LEN,
+  R_SLOT_OFF,
+  R_TYPE,
+  REC_DOUBLES,
+  REC_HALVES,
+  REC_WORDS,
+  RECORD_BYTES,
 } from './tables.js';
 import { type TypeId, type TypeInfo, TypeRegistry, type TypeSpec } from './type-registry.js';
 import { createWeakref, unlinkWeakref, type WeakrefOptions, weakrefsOf } from './weakrefs.js';
@@ -208,13 +222,13 @@ export class Heap {
   index(ref: Ref): ObjIndex {
     // Epochs are odd while alive and change at free, so a matching epoch proves liveness.
     const i = ref & 0xffffff;
-    if (ref !== this.tables.epoch[i] * 16777216 + i || ref === 0) throw this.staleError(ref);
+    if (ref !== this.tables.epoch(i) * 16777216 + i || ref === 0) throw this.staleError(ref);
     return i;
   }
 
   /** The handle of a live object's index (0 gives {@link NULL_REF}). */
   ref(index: ObjIndex): Ref {
-    return index === 0 ? NULL_REF : makeRef(index, this.tables.epoch[index]);
+    return index === 0 ? NULL_REF : makeRef(index, this.tables.epoch(index));
   }
 
   /** Whether a handle still names a live object. */
@@ -222,8 +236,8 @@ export class Heap {
     const i = refIndex(ref);
     return (
       ref !== NULL_REF &&
-      ref === this.tables.epoch[i] * 16777216 + i &&
-      (this.tables.flags[i] & F_ALIVE) !== 0
+      ref === this.tables.epoch(i) * 16777216 + i &&
+      (this.tables.flags(i) & F_ALIVE) !== 0
     );
   }
 
@@ -255,16 +269,16 @@ export class Heap {
       options.fresh ?? false,
     );
     const i = refIndex(ref);
-    if (options.payload !== undefined) this.tables.payload[i] = options.payload;
+    if (options.payload !== undefined) this.tables.setPayload(i, options.payload);
     if (options.immortal) {
       // Counting goes on but can never reach zero: cheaper than testing a flag on every operation.
-      this.tables.flags[i] |= F_IMMORTAL;
-      this.tables.rc[i] = IMMORTAL_REFCOUNT;
+      this.tables.setFlags(i, this.tables.flags(i) | F_IMMORTAL);
+      this.tables.setRc(i, IMMORTAL_REFCOUNT);
       this.roots.pinOwned(i);
       this.roots.remove(0);
-      this.tables.rc[i] = IMMORTAL_REFCOUNT;
+      this.tables.setRc(i, IMMORTAL_REFCOUNT);
     }
-    if (options.refcount !== undefined) this.tables.rc[i] = options.refcount;
+    if (options.refcount !== undefined) this.tables.setRc(i, options.refcount);
     return ref;
   }
 
@@ -294,28 +308,35 @@ export class Heap {
       }
     }
     const i = this.takeIndex();
+    const cap = growable ? Math.max(nslots, 0) : nslots;
+    const slotOff = this.slots.allocate(cap);
+    // The record's views are read after everything above that can grow the tables.
     const t = this.tables;
-    t.type[i] = typeId;
     let flags = F_ALIVE;
     if (growable) flags |= F_GROWABLE;
     if (address !== undefined) flags |= F_STATIC;
     if (info.finalizer) flags |= F_FINALIZER;
     if (info.weakref !== undefined) flags |= F_WEAKREF;
-    t.flags[i] = flags;
-    t.size[i] = size;
-    t.addr[i] = addr;
-    t.rc[i] = 1;
-    t.epoch[i] = t.epoch[i] + 1 >= EPOCH_WRAP ? 1 : t.epoch[i] + 1;
-    const cap = growable ? Math.max(nslots, 0) : nslots;
-    t.slotOff[i] = this.slots.allocate(cap);
-    t.slotCap[i] = cap === 0 ? 0 : SlotPool.capacityFor(cap);
-    t.slotLen[i] = growable ? 0 : nslots;
-    t.header[i] = 0;
+    const half = i * REC_HALVES;
+    t.u16[half + R_FLAGS] = flags;
+    t.u16[half + R_TYPE] = typeId;
+    const w = i * REC_WORDS;
+    const words = t.i32;
+    words[w + R_SLOT_OFF] = slotOff;
+    words[w + R_SLOT_LEN] = growable ? 0 : nslots;
+    words[w + R_SLOT_CAP] = cap === 0 ? 0 : SlotPool.capacityFor(cap);
+    const u32 = t.u32;
+    u32[w + R_SIZE] = size;
+    const epoch = u32[w + R_EPOCH] + 1 >= EPOCH_WRAP ? 1 : u32[w + R_EPOCH] + 1;
+    u32[w + R_EPOCH] = epoch;
+    t.f64[i * REC_DOUBLES + R_ADDR] = addr;
+    t.u8[i * RECORD_BYTES + R_HEADER] = 0;
+    t.refcounts[i] = 1;
     this.liveObjects++;
     this.liveBytes += size;
     this.step++;
     this.metrics.onAllocate(size);
-    const ref = makeRef(i, t.epoch[i]);
+    const ref = makeRef(i, epoch);
     this.roots.pushOwned(i);
     this.metrics.maybeSample();
     if (this.events.mask & EVENT_BITS.allocated) {
@@ -394,22 +415,22 @@ export class Heap {
   get(obj: Ref, slot: number): Ref {
     const o = this.index(obj);
     this.checkSlot(o, slot);
-    return this.ref(this.slots.data[this.tables.slotOff[o] + this.tables.header[o] + slot]);
+    return this.ref(this.slots.data[this.tables.slotOff(o) + this.tables.header(o) + slot]);
   }
 
   /** Writes `value` (or {@link NULL_REF}) into slot `slot` of `obj`; the old referent is released. */
   set(obj: Ref, slot: number, value: Ref): void {
     // The hot path of every mutator: handle checks inlined (see `index`).
-    const epoch = this.tables.epoch;
+    const words = this.tables.u32;
     const o = obj & 0xffffff;
-    if (obj !== epoch[o] * 16777216 + o || obj === 0) throw this.staleError(obj);
+    if (obj !== words[o * REC_WORDS + R_EPOCH] * 16777216 + o || obj === 0) throw this.staleError(obj);
     let v = 0;
     if (value !== 0) {
       v = value & 0xffffff;
-      if (value !== epoch[v] * 16777216 + v) throw this.staleError(value);
+      if (value !== words[v * REC_WORDS + R_EPOCH] * 16777216 + v) throw this.staleError(value);
     }
-    const h = this.tables.header[o];
-    if (!(slot >= 0 && slot < this.tables.slotLen[o] - h) || (slot | 0) !== slot) this.checkSlot(o, slot);
+    const h = this.tables.header(o);
+    if (!(slot >= 0 && slot < this.tables.slotLen(o) - h) || (slot | 0) !== slot) this.checkSlot(o, slot);
     this.storeSlot(o, slot + h, v, false);
   }
 
@@ -421,24 +442,24 @@ export class Heap {
    */
   setHeaderSlots(obj: Ref, n: number): void {
     const o = this.index(obj);
-    if (!(n >= 0 && n <= 255 && n <= this.tables.slotLen[o]) || !Number.isInteger(n)) {
+    if (!(n >= 0 && n <= 255 && n <= this.tables.slotLen(o)) || !Number.isInteger(n)) {
       throw new HeapError(
-        `[heaplab] ${n} header slots for ${describeObject(this, o)} (${this.tables.slotLen[o]} slots)`,
+        `[heaplab] ${n} header slots for ${describeObject(this, o)} (${this.tables.slotLen(o)} slots)`,
       );
     }
-    this.tables.header[o] = n;
+    this.tables.setHeader(o, n);
   }
 
   /** Number of header slots of `obj` (see {@link Heap.setHeaderSlots}). */
   headerSlots(obj: Ref): number {
-    return this.tables.header[this.index(obj)];
+    return this.tables.header(this.index(obj));
   }
 
   /** The reference in header slot `k` of `obj` ({@link NULL_REF} when empty); borrowed. */
   getHeader(obj: Ref, k: number): Ref {
     const o = this.index(obj);
     this.checkHeader(o, k);
-    return this.ref(this.slots.data[this.tables.slotOff[o] + k]);
+    return this.ref(this.slots.data[this.tables.slotOff(o) + k]);
   }
 
   /** Writes `value` (or {@link NULL_REF}) into header slot `k` of `obj`; the old referent is released. */
@@ -449,9 +470,9 @@ export class Heap {
   }
 
   private checkHeader(o: ObjIndex, k: number): void {
-    if (!(k >= 0 && k < this.tables.header[o]) || !Number.isInteger(k)) {
+    if (!(k >= 0 && k < this.tables.header(o)) || !Number.isInteger(k)) {
       throw new HeapError(
-        `[heaplab] header slot ${k} out of range for ${describeObject(this, o)} (${this.tables.header[o]} header slots)`,
+        `[heaplab] header slot ${k} out of range for ${describeObject(this, o)} (${this.tables.header(o)} header slots)`,
       );
     }
   }
@@ -468,15 +489,15 @@ export class Heap {
 
   /** Appends `v` to growable container `o` by index; `owned`: the caller's reference moves in. */
   appendIndex(o: ObjIndex, v: ObjIndex, owned: boolean): void {
-    const n = this.tables.slotLen[o];
+    const n = this.tables.slotLen(o);
     this.ensureCapacity(o, n + 1);
-    this.tables.slotLen[o] = n + 1;
+    this.tables.setSlotLen(o, n + 1);
     if (this.events.mask !== 0) this.writeVia = 'append';
     this.storeSlot(o, n, v, owned);
   }
 
   private storeSlot(o: ObjIndex, slot: number, v: ObjIndex, owned: boolean): void {
-    const p = this.tables.slotOff[o] + slot;
+    const p = this.tables.slotOff(o) + slot;
     const data = this.slots.data;
     const old = data[p];
     data[p] = v;
@@ -491,14 +512,14 @@ export class Heap {
       this.emitWrite(o, slot, old, v, owned);
     } else if (this.counting) {
       // Nobody listens: count inline, calling out only when a count reaches zero.
-      const rc = this.tables.rc;
+      const refcounts = this.tables.refcounts;
       if (v !== 0 && !owned) {
-        rc[v]++;
+        refcounts[v]++;
         metrics.refcountOps++;
       }
       if (old !== 0) {
         metrics.refcountOps++;
-        if (--rc[old] === 0) this.reachedZero(old);
+        if (--refcounts[old] === 0) this.reachedZero(old);
       }
       return;
     }
@@ -524,7 +545,7 @@ export class Heap {
   }
 
   private reachedZero(i: ObjIndex): void {
-    if (this.tables.flags[i] & F_RELEASING) return;
+    if (this.tables.flags(i) & F_RELEASING) return;
     if (this.collector.doRefcountZero) this.collector.doRefcountZero(i);
     else this.release.release(i);
   }
@@ -532,7 +553,7 @@ export class Heap {
   /** Number of slots of `obj` after its header slots (the length of a growable container). */
   length(obj: Ref): number {
     const o = this.index(obj);
-    const n = this.tables.slotLen[o] - this.tables.header[o];
+    const n = this.tables.slotLen(o) - this.tables.header(o);
     // A collector may empty a garbage container, header included.
     return Math.max(n, 0);
   }
@@ -547,15 +568,15 @@ export class Heap {
   insert(obj: Ref, at: number, value: Ref): void {
     const o = this.growableIndex(obj);
     const v = value === NULL_REF ? 0 : this.index(value);
-    const h = this.tables.header[o];
-    const n = this.tables.slotLen[o];
+    const h = this.tables.header(o);
+    const n = this.tables.slotLen(o);
     if (at < 0 || at > n - h) throw new HeapError(`[heaplab] insert position ${at} outside 0..${n - h}`);
     at += h;
     this.ensureCapacity(o, n + 1);
-    const off = this.tables.slotOff[o];
+    const off = this.tables.slotOff(o);
     this.slots.data.copyWithin(off + at + 1, off + at, off + n);
     this.slots.data[off + at] = 0;
-    this.tables.slotLen[o] = n + 1;
+    this.tables.setSlotLen(o, n + 1);
     if (this.events.mask !== 0) this.writeVia = 'insert';
     this.writeSlot(o, at, v);
   }
@@ -563,16 +584,16 @@ export class Heap {
   /** Removes slot `at` of a growable container, shifting later slots down; the referent is released. */
   removeAt(obj: Ref, at: number): void {
     const o = this.growableIndex(obj);
-    const h = this.tables.header[o];
-    const n = this.tables.slotLen[o];
+    const h = this.tables.header(o);
+    const n = this.tables.slotLen(o);
     if (at < 0 || at >= n - h) throw new HeapError(`[heaplab] remove position ${at} outside 0..${n - h - 1}`);
     at += h;
-    const off = this.tables.slotOff[o];
+    const off = this.tables.slotOff(o);
     const data = this.slots.data;
     const old = data[off + at];
     data.copyWithin(off + at, off + at + 1, off + n);
     data[off + n - 1] = 0;
-    this.tables.slotLen[o] = n - 1;
+    this.tables.setSlotLen(o, n - 1);
     this.step++;
     // Events give raw positions (header slots included), as writes do.
     if (this.events.mask & EVENT_BITS.mutation) this.mutated({ action: 'remove', obj, at });
@@ -583,15 +604,15 @@ export class Heap {
   /** Shrinks a growable container to `length` slots, releasing the dropped referents last to first. */
   truncate(obj: Ref, length: number): void {
     const o = this.growableIndex(obj);
-    const h = this.tables.header[o];
-    const n = this.tables.slotLen[o];
+    const h = this.tables.header(o);
+    const n = this.tables.slotLen(o);
     if (length < 0 || length > n - h)
       throw new HeapError(`[heaplab] truncate length ${length} outside 0..${n - h}`);
     length += h;
-    const off = this.tables.slotOff[o];
+    const off = this.tables.slotOff(o);
     const dropped = Array.from(this.slots.data.subarray(off + length, off + n));
     this.slots.data.fill(0, off + length, off + n);
-    this.tables.slotLen[o] = length;
+    this.tables.setSlotLen(o, length);
     this.step++;
     if (this.events.mask & EVENT_BITS.mutation) this.mutated({ action: 'truncate', obj, length });
     for (let k = dropped.length - 1; k >= 0; k--) {
@@ -603,11 +624,11 @@ export class Heap {
   /** Reorders the slots of `obj`: slot k receives what was in slot `order[k]` (no counts change). */
   permute(obj: Ref, order: readonly number[]): void {
     const o = this.index(obj);
-    const h = this.tables.header[o];
-    const n = this.tables.slotLen[o] - h;
+    const h = this.tables.header(o);
+    const n = this.tables.slotLen(o) - h;
     if (order.length !== n) throw new HeapError(`[heaplab] permutation of ${order.length} for ${n} slots`);
     if (h !== 0) order = [...Array.from({ length: h }, (_, k) => k), ...order.map((k) => k + h)];
-    const off = this.tables.slotOff[o];
+    const off = this.tables.slotOff(o);
     const before = Array.from(this.slots.data.subarray(off, off + n + h));
     for (let k = h; k < n + h; k++) this.slots.data[off + k] = before[order[k]];
     this.step++;
@@ -620,8 +641,8 @@ export class Heap {
   referents(obj: Ref): Ref[] {
     const o = this.index(obj);
     const out: Ref[] = [];
-    const off = this.tables.slotOff[o];
-    for (let k = this.tables.header[o]; k < this.tables.slotLen[o]; k++) {
+    const off = this.tables.slotOff(o);
+    for (let k = this.tables.header(o); k < this.tables.slotLen(o); k++) {
       const v = this.slots.data[off + k];
       if (v !== 0) out.push(this.ref(v));
     }
@@ -630,7 +651,7 @@ export class Heap {
 
   private growableIndex(obj: Ref): ObjIndex {
     const o = this.index(obj);
-    if ((this.tables.flags[o] & F_GROWABLE) === 0) {
+    if ((this.tables.flags(o) & F_GROWABLE) === 0) {
       throw new HeapError(`[heaplab] ${describeObject(this, o)} is not a growable container`);
     }
     return o;
@@ -638,17 +659,19 @@ export class Heap {
 
   private ensureCapacity(o: ObjIndex, n: number): void {
     const t = this.tables;
-    if (n <= t.slotCap[o]) return;
-    const want = Math.max(n, growableCapacityFloor, t.slotCap[o] * 2);
-    t.slotOff[o] =
-      t.slotCap[o] === 0
+    if (n <= t.slotCap(o)) return;
+    const want = Math.max(n, growableCapacityFloor, t.slotCap(o) * 2);
+    t.setSlotOff(
+      o,
+      t.slotCap(o) === 0
         ? this.slots.allocate(want)
-        : this.slots.reallocate(t.slotOff[o], t.slotCap[o], t.slotLen[o], want);
-    t.slotCap[o] = SlotPool.capacityFor(want);
+        : this.slots.reallocate(t.slotOff(o), t.slotCap(o), t.slotLen(o), want),
+    );
+    t.setSlotCap(o, SlotPool.capacityFor(want));
   }
 
   private checkSlot(o: ObjIndex, slot: number): void {
-    const n = this.tables.slotLen[o] - this.tables.header[o];
+    const n = this.tables.slotLen(o) - this.tables.header(o);
     if (slot < 0 || slot >= n || !Number.isInteger(slot)) {
       throw new HeapError(`[heaplab] slot ${slot} out of range for ${describeObject(this, o)} (${n} slots)`);
     }
@@ -659,7 +682,7 @@ export class Heap {
   /** Adds a reference to an object (by index); counted only when the collector maintains counts. */
   inc(i: ObjIndex): void {
     if (!this.counting) return;
-    const count = ++this.tables.rc[i];
+    const count = ++this.tables.refcounts[i];
     this.metrics.refcountOps++;
     if (this.events.mask & EVENT_BITS.refcount) {
       this.events.emit({ kind: 'refcount', step: this.step, obj: this.ref(i), count, delta: 1 });
@@ -670,7 +693,7 @@ export class Heap {
   dec(i: ObjIndex): void {
     if (!this.counting) return;
     const t = this.tables;
-    const count = --t.rc[i];
+    const count = --t.refcounts[i];
     this.metrics.refcountOps++;
     if (this.events.mask & EVENT_BITS.refcount) {
       this.events.emit({ kind: 'refcount', step: this.step, obj: this.ref(i), count, delta: -1 });
@@ -685,12 +708,12 @@ export class Heap {
   decReachesZero(i: ObjIndex): boolean {
     if (!this.counting) return false;
     const t = this.tables;
-    const count = --t.rc[i];
+    const count = --t.refcounts[i];
     this.metrics.refcountOps++;
     if (this.events.mask & EVENT_BITS.refcount) {
       this.events.emit({ kind: 'refcount', step: this.step, obj: this.ref(i), count, delta: -1 });
     }
-    return count === 0 && (t.flags[i] & F_RELEASING) === 0;
+    return count === 0 && (t.u16[i * REC_HALVES + R_FLAGS] & F_RELEASING) === 0;
   }
 
   /**
@@ -718,7 +741,7 @@ export class Heap {
         `[heaplab] [${this.collector.name}] reference counts are not maintained by this collector`,
       );
     }
-    return this.tables.rc[i];
+    return this.tables.rc(i);
   }
 
   /** Releases an object whose count reached zero, in CPython's order (for collectors overriding `doRefcountZero`). */
@@ -744,35 +767,37 @@ export class Heap {
 
   /** Whether a container is tracked. */
   isTracked(obj: Ref): boolean {
-    return (this.tables.flags[this.index(obj)] & F_TRACKED) !== 0;
+    return (this.tables.flags(this.index(obj)) & F_TRACKED) !== 0;
   }
 
   /** Tracks by index. */
   trackIndex(i: ObjIndex): void {
-    const t = this.tables;
-    if (t.flags[i] & F_TRACKED) return;
-    t.flags[i] |= F_TRACKED;
+    const u16 = this.tables.u16;
+    const at = i * REC_HALVES + R_FLAGS;
+    if (u16[at] & F_TRACKED) return;
+    u16[at] |= F_TRACKED;
     this.collector.doTrack?.(i);
   }
 
   /** Untracks by index. */
   untrackIndex(i: ObjIndex): void {
-    const t = this.tables;
-    if ((t.flags[i] & F_TRACKED) === 0) return;
-    t.flags[i] &= ~F_TRACKED;
+    const u16 = this.tables.u16;
+    const at = i * REC_HALVES + R_FLAGS;
+    if ((u16[at] & F_TRACKED) === 0) return;
+    u16[at] &= ~F_TRACKED;
     this.collector.doUntrack?.(i);
   }
 
   /** Gives `obj` a finalizer (or removes a pending one). */
   setFinalizer(obj: Ref, on: boolean): void {
     const i = this.index(obj);
-    if (on) this.tables.flags[i] |= F_FINALIZER;
-    else this.tables.flags[i] &= ~F_FINALIZER;
+    if (on) this.tables.setFlags(i, this.tables.flags(i) | F_FINALIZER);
+    else this.tables.setFlags(i, this.tables.flags(i) & ~F_FINALIZER);
   }
 
   /** Whether `obj`'s finalizer has run. */
   isFinalized(obj: Ref): boolean {
-    return (this.tables.flags[this.index(obj)] & F_FINALIZED) !== 0;
+    return (this.tables.flags(this.index(obj)) & F_FINALIZED) !== 0;
   }
 
   /** The scalar payload of `obj`. */
@@ -782,22 +807,22 @@ export class Heap {
 
   /** Sets the scalar payload of `obj`. */
   setPayload(obj: Ref, value: unknown): void {
-    this.tables.payload[this.index(obj)] = value;
+    this.tables.setPayload(this.index(obj), value);
   }
 
   /** The type of `obj`. */
   typeOf(obj: Ref): TypeInfo {
-    return this.types.get(this.tables.type[this.index(obj)]);
+    return this.types.get(this.tables.type(this.index(obj)));
   }
 
   /** The address of `obj` (what `id()` shows). */
   addressOf(obj: Ref): number {
-    return this.tables.addr[this.index(obj)];
+    return this.tables.addr(this.index(obj));
   }
 
   /** The size of `obj` in bytes. */
   sizeOf(obj: Ref): number {
-    return this.tables.size[this.index(obj)];
+    return this.tables.size(this.index(obj));
   }
 
   /**
@@ -818,15 +843,15 @@ export class Heap {
       t.auxAddr[i] = next;
     }
     t.auxSize[i] = bytes;
-    t.size[i] += bytes - old;
+    t.setSize(i, t.size(i) + (bytes - old));
     this.liveBytes += bytes - old;
     this.metrics.onResize(bytes - old);
   }
 
   /** Moves `obj` to a new address (moving collectors); the allocator model is not involved. */
   moveTo(i: ObjIndex, address: number): void {
-    const from = this.tables.addr[i];
-    this.tables.addr[i] = address;
+    const from = this.tables.addr(i);
+    this.tables.setAddr(i, address);
     if (this.events.mask & EVENT_BITS.moved) {
       this.events.emit({ kind: 'moved', step: this.step, obj: this.ref(i), from, to: address });
     }
@@ -839,16 +864,17 @@ export class Heap {
    * whose referents are garbage too). Weak references to it must already be cleared.
    */
   freeIndex(i: ObjIndex, cause: FreeCause): void {
-    const t = this.tables;
-    // Every field the free needs is read up front: the reads are independent, so the processor
-    // overlaps their cache misses instead of waiting for each in turn (objects die in random order).
-    const flags = t.flags[i];
-    const typeId = t.type[i];
-    const address = t.addr[i];
-    let size = t.size[i];
-    const off = t.slotOff[i];
-    const cap = t.slotCap[i];
-    const epoch = t.epoch[i] + 1;
+    let t = this.tables;
+    // One record holds every field the free reads (see HeapTables): one cache line per object.
+    const half = i * REC_HALVES;
+    const w = i * REC_WORDS;
+    const flags = t.u16[half + R_FLAGS];
+    const typeId = t.u16[half + R_TYPE];
+    const address = t.f64[i * REC_DOUBLES + R_ADDR];
+    let size = t.u32[w + R_SIZE];
+    const off = t.i32[w + R_SLOT_OFF];
+    const cap = t.i32[w + R_SLOT_CAP];
+    const epoch = t.u32[w + R_EPOCH] + 1;
     if ((flags & F_ALIVE) === 0) throw new HeapError(`[heaplab] double free of object #${i}`);
     if ((flags & F_IMMORTAL) !== 0) return;
     if (flags & F_TRACKED) this.untrackIndex(i);
@@ -856,7 +882,7 @@ export class Heap {
     if (flags & F_WEAKREF) unlinkWeakref(this, i);
     if (t.auxAddr.length !== 0 && t.auxSize[i] !== 0) {
       this.freeAux(i);
-      size = t.size[i];
+      size = t.size(i);
     }
     let toFreeList = false;
     if ((flags & F_STATIC) === 0) {
@@ -880,16 +906,18 @@ export class Heap {
         collection: this.collecting,
       });
     }
-    if (cap !== 0) {
-      this.slots.release(off, cap);
-      t.slotCap[i] = 0;
-    }
-    t.slotOff[i] = t.slotLen[i] = 0;
-    t.flags[i] = 0;
-    t.rc[i] = 0;
-    t.epoch[i] = epoch >= EPOCH_WRAP ? 2 : epoch;
-    // The payload table is as long as the others (see HeapTables), so no bounds check is needed.
-    if (t.payload[i] !== undefined) t.payload[i] = undefined;
+    if (cap !== 0) this.slots.release(off, cap);
+    // Listeners and collectors may have allocated: read the tables afresh.
+    t = this.tables;
+    const words = t.i32;
+    words[w + R_SLOT_OFF] = 0;
+    words[w + R_SLOT_LEN] = 0;
+    words[w + R_SLOT_CAP] = 0;
+    t.u16[half + R_FLAGS] = 0;
+    t.u32[w + R_EPOCH] = epoch >= EPOCH_WRAP ? 2 : epoch;
+    t.refcounts[i] = 0;
+    // Only objects given a payload (flag F_PAYLOAD) touch the payload table.
+    if (flags & F_PAYLOAD) t.payload[i] = undefined;
     if (this.verify) this.quarantine.push(i);
     else this.freeIndices[this.freeCount++] = i;
   }
@@ -898,7 +926,7 @@ export class Heap {
     const t = this.tables;
     this.allocator.free(t.auxAddr[i], t.auxSize[i]);
     this.liveBytes -= t.auxSize[i];
-    t.size[i] -= t.auxSize[i];
+    t.setSize(i, t.size(i) - t.auxSize[i]);
     t.auxSize[i] = 0;
     t.auxAddr[i] = 0;
   }
@@ -907,8 +935,8 @@ export class Heap {
   private pushFreeList(info: TypeInfo, i: ObjIndex, address: number): boolean {
     const spec = info.freeList!;
     const t = this.tables;
-    if (spec.byLength && t.slotLen[i] >= (spec.maxLength ?? 20)) return false;
-    const key = this.freeListKey(info, t.slotLen[i]);
+    if (spec.byLength && t.slotLen(i) >= (spec.maxLength ?? 20)) return false;
+    const key = this.freeListKey(info, t.slotLen(i));
     let list = this.freeLists.get(key);
     if (list === undefined) {
       list = [];
@@ -967,9 +995,9 @@ export class Heap {
 
   /** Calls `visit` with the index of every live object, in index order. */
   forEachLive(visit: (i: ObjIndex) => void): void {
-    const flags = this.tables.flags;
+    const t = this.tables;
     const end = this.nextIndex;
-    for (let i = 1; i < end; i++) if (flags[i] & F_ALIVE) visit(i);
+    for (let i = 1; i < end; i++) if (t.flags(i) & F_ALIVE) visit(i);
   }
 
   /** One past the highest index ever used (bound for scans over the tables). */
@@ -992,16 +1020,16 @@ export class Heap {
 
   /** A handle for `i` even if it is dead (events about freed objects). */
   private refOrStale(i: ObjIndex): Ref {
-    return i === 0 ? NULL_REF : makeRef(i, this.tables.epoch[i]);
+    return i === 0 ? NULL_REF : makeRef(i, this.tables.epoch(i));
   }
 
   private staleError(ref: Ref): HeapError {
     if (ref === NULL_REF) return new HeapError('[heaplab] use of the null reference');
     const i = refIndex(ref);
     const t = this.tables;
-    const reused = (t.flags[i] & F_ALIVE) !== 0;
+    const reused = (t.flags(i) & F_ALIVE) !== 0;
     const what = reused
-      ? `object #${i} was freed and its index now holds a ${this.types.get(t.type[i]).name}`
+      ? `object #${i} was freed and its index now holds a ${this.types.get(t.type(i)).name}`
       : `${describeObject(this, i, true)} was freed`;
     return new HeapError(`[heaplab] use after free: ${what}`);
   }
@@ -1019,7 +1047,7 @@ export class Heap {
   /** The referent of weak reference `wr`, or {@link NULL_REF} once it was cleared. */
   weakTarget(wr: Ref): Ref {
     const w = this.index(wr);
-    if ((this.tables.flags[w] & F_WEAKREF) === 0)
+    if ((this.tables.flags(w) & F_WEAKREF) === 0)
       throw new HeapError(`[heaplab] ${describeObject(this, w)} is not a weak reference`);
     return this.ref(this.tables.wrTarget[w]);
   }
@@ -1045,12 +1073,12 @@ export class Heap {
 
   /** Marks finalizer state by index (collectors running PEP 442 finalization). */
   markFinalized(i: ObjIndex): void {
-    this.tables.flags[i] |= F_FINALIZED;
+    this.tables.setFlags(i, this.tables.flags(i) | F_FINALIZED);
   }
 
   /** Whether the object at `i` has a finalizer that has not run. */
   hasPendingFinalizer(i: ObjIndex): boolean {
-    return (this.tables.flags[i] & (F_FINALIZER | F_FINALIZED)) === F_FINALIZER;
+    return (this.tables.flags(i) & (F_FINALIZER | F_FINALIZED)) === F_FINALIZER;
   }
 }
 

@@ -3,7 +3,7 @@ import type { Heap } from './heap.js';
 import { reachableMarks } from './oracle.js';
 import type { ObjIndex } from './ref.js';
 import { Series, type SeriesPoint } from './series.js';
-import { F_ALIVE, type ObjectField } from './tables.js';
+import { F_ALIVE, type ObjectField, R_FLAGS, REC_HALVES } from './tables.js';
 
 /** The figures heaplab compares collectors by; computed the same way for every collector. */
 export interface MetricsSummary {
@@ -241,10 +241,10 @@ class Promptness {
     const heap = this.heap;
     const marks = reachableMarks(heap);
     const since = this.since.data;
-    const flags = heap.tables.flags;
+    const flags = heap.tables.u16;
     const stamp = heap.step + 1;
     for (let i = 1, end = heap.indexBound; i < end; i++) {
-      if ((flags[i] & F_ALIVE) === 0) continue;
+      if ((flags[i * REC_HALVES + R_FLAGS] & F_ALIVE) === 0) continue;
       if (marks[i]) since[i] = 0;
       else if (since[i] === 0) since[i] = stamp;
     }

@@ -214,7 +214,7 @@ export class RootSet {
   popToSlot(obj: Ref, slot: number): void {
     this.checkTemps(1);
     const o = this.heap.index(obj);
-    if (slot < 0 || slot >= this.heap.tables.slotLen[o]) {
+    if (slot < 0 || slot >= this.heap.tables.slotLen(o)) {
       throw new HeapError(`[heaplab] slot ${slot} out of range for ${this.heap.describe(o)}`);
     }
     const i = this.stack[--this.top];
@@ -226,7 +226,7 @@ export class RootSet {
   popAppend(obj: Ref): void {
     this.checkTemps(1);
     const o = this.heap.index(obj);
-    if ((this.heap.tables.flags[o] & F_GROWABLE) === 0) {
+    if ((this.heap.tables.flags(o) & F_GROWABLE) === 0) {
       throw new HeapError(`[heaplab] ${this.heap.describe(o)} is not a growable container`);
     }
     const i = this.stack[--this.top];

@@ -24,6 +24,8 @@ export const F_WR_PROXY = 512;
 export const F_STATIC = 1024;
 /** Object flag: free for a collector to use as its mark bit. */
 export const F_MARK = 2048;
+/** Object flag: the object has a payload (set by {@link HeapTables.setPayload}; the free clears it). */
+export const F_PAYLOAD = 4096;
 
 /**
  * Extends the payload array to `capacity` entries of `undefined`, one at a time: an array written
@@ -33,36 +35,72 @@ function fillPayloads(payload: unknown[], capacity: number): void {
   for (let k = payload.length; k < capacity; k++) payload.push(undefined);
 }
 
+/** Bytes of one object's record in {@link HeapTables}: one cache line. */
+export const RECORD_BYTES = 64;
+/** Record size in 32-bit words (`i32`/`u32` index of object `i`'s record: `i * REC_WORDS`). */
+export const REC_WORDS = 16;
+/** Record size in 16-bit units (`u16` index of object `i`'s record: `i * REC_HALVES`). */
+export const REC_HALVES = 32;
+/** Record size in 64-bit units (`f64` index of object `i`'s record: `i * REC_DOUBLES`). */
+export const REC_DOUBLES = 8;
+/** `u16` offset of the flag bits in a record. */
+export const R_FLAGS = 0;
+/** `u16` offset of the type id in a record. */
+export const R_TYPE = 1;
+/** `i32` offset of the slot region's offset in a record. */
+export const R_SLOT_OFF = 1;
+/** `i32` offset of the number of slots in use in a record. */
+export const R_SLOT_LEN = 2;
+/** `i32` offset of the slot region's capacity in a record. */
+export const R_SLOT_CAP = 3;
+/** `u32` offset of the allocation epoch in a record. */
+export const R_EPOCH = 4;
+/** `u32` offset of the size in bytes in a record. */
+export const R_SIZE = 5;
+/** `f64` offset of the address in a record. */
+export const R_ADDR = 3;
+/** `u8` offset of the header-slot count in a record. */
+export const R_HEADER = 32;
+/** `i32` offset of the first of the record words collectors may claim (see `Heap.createField`). */
+export const R_SPARE = 9;
+/** Number of record words collectors may claim. */
+export const SPARE_WORDS = REC_WORDS - R_SPARE;
+
 /**
- * The heap's per-object tables, one typed array per field (struct of arrays), indexed by
- * {@link ObjIndex}. Arrays are replaced when the heap grows: re-read them after anything that can
- * allocate. Weak-reference tables are created on first use.
+ * The heap's per-object tables, indexed by {@link ObjIndex}. An object's fields (type, flags, slot
+ * region, epoch, size, header count, address) live together in one 64-byte record, so reaching an
+ * object costs one cache line and one page however many of its fields are read: with one array
+ * per field, freeing an object touched a line in each of nine arrays. Read and write them with the
+ * accessors (`t.flags(i)`, `t.setFlags(i, f)`), which the compiler inlines, or in hot loops
+ * through the views (`i32`, `u32`, `u16`, `u8`, `f64`) at the `R_*` offsets.
+ *
+ * The reference count is the exception: it changes once per reference rather than once per
+ * object, mostly on objects that do not die, so it keeps a compact array of its own
+ * ({@link HeapTables.refcounts}) that stays in cache where the records would not. Payloads,
+ * auxiliary blocks and weak-reference links are arrays of their own too. Views and arrays are
+ * replaced when the heap grows: re-read them after anything that can allocate. Weak-reference
+ * tables are created on first use.
  */
 export class HeapTables {
-  /** Type id of each object. */
-  type: Uint16Array;
-  /** Flag bits (`F_*`). */
-  flags: Uint16Array;
-  /** Size in bytes (the object's block plus its auxiliary block). */
-  size: Uint32Array;
-  /** Address: what `id()` shows. */
-  addr: Float64Array;
-  /** Reference count (maintained only when the collector's traits say so). */
-  rc: Int32Array;
-  /** Allocation epoch; odd while alive, so stale handles never match. */
-  epoch: Uint32Array;
-  /** Offset of the object's slot region in the slot pool. */
-  slotOff: Int32Array;
-  /** Number of slots in use. */
-  slotLen: Int32Array;
-  /** Capacity of the slot region. */
-  slotCap: Int32Array;
+  /** The records' memory. */
+  buffer: ArrayBuffer;
+  /** The records as signed 32-bit words. */
+  i32: Int32Array;
+  /** The records as unsigned 32-bit words. */
+  u32: Uint32Array;
+  /** The records as unsigned 16-bit halves. */
+  u16: Uint16Array;
+  /** The records as bytes. */
+  u8: Uint8Array;
+  /** The records as doubles. */
+  f64: Float64Array;
+  /** Reference counts, indexed by object (maintained only when the collector's traits say so). */
+  refcounts: Int32Array;
   /**
-   * Header slots: how many leading slots of the object the item operations of `Heap`
-   * skip (a Python object's `__dict__` and class before a list's items). Collectors see all slots.
+   * Scalar payloads (int value, str text...), `undefined` for none; as long as the capacity. Read
+   * freely; write with {@link HeapTables.setPayload}, which flags the object so that its free
+   * clears the entry (objects without one never touch this table).
    */
-  header: Uint8Array;
-  /** Scalar payloads (int value, str text...), `undefined` for none; as long as the capacity. */
   payload: unknown[];
   /** Address of the auxiliary block (a list's item array, a dict's table), 0 if none. */
   auxAddr: Float64Array;
@@ -82,16 +120,13 @@ export class HeapTables {
   /** Creates tables for `capacity` objects. */
   constructor(capacity: number) {
     this.capacity = capacity;
-    this.type = new Uint16Array(capacity);
-    this.flags = new Uint16Array(capacity);
-    this.size = new Uint32Array(capacity);
-    this.addr = new Float64Array(capacity);
-    this.rc = new Int32Array(capacity);
-    this.epoch = new Uint32Array(capacity);
-    this.slotOff = new Int32Array(capacity);
-    this.slotLen = new Int32Array(capacity);
-    this.slotCap = new Int32Array(capacity);
-    this.header = new Uint8Array(capacity);
+    this.buffer = new ArrayBuffer(capacity * RECORD_BYTES);
+    this.i32 = new Int32Array(this.buffer);
+    this.u32 = new Uint32Array(this.buffer);
+    this.u16 = new Uint16Array(this.buffer);
+    this.u8 = new Uint8Array(this.buffer);
+    this.f64 = new Float64Array(this.buffer);
+    this.refcounts = new Int32Array(capacity);
     this.payload = [];
     fillPayloads(this.payload, capacity);
     this.auxAddr = new Float64Array(0);
@@ -100,6 +135,98 @@ export class HeapTables {
     this.wrNext = new Int32Array(0);
     this.wrPrev = new Int32Array(0);
     this.wrHead = new Int32Array(0);
+  }
+
+  /** Type id of object `i`. */
+  type(i: ObjIndex): number {
+    return this.u16[i * REC_HALVES + R_TYPE];
+  }
+  /** Sets the type id of object `i`. */
+  setType(i: ObjIndex, value: number): void {
+    this.u16[i * REC_HALVES + R_TYPE] = value;
+  }
+  /** Flag bits (`F_*`) of object `i`. */
+  flags(i: ObjIndex): number {
+    return this.u16[i * REC_HALVES + R_FLAGS];
+  }
+  /** Sets the flag bits of object `i`. */
+  setFlags(i: ObjIndex, value: number): void {
+    this.u16[i * REC_HALVES + R_FLAGS] = value;
+  }
+  /** Reference count of object `i` (maintained only when the collector's traits say so). */
+  rc(i: ObjIndex): number {
+    return this.refcounts[i];
+  }
+  /** Sets the reference count of object `i`. */
+  setRc(i: ObjIndex, value: number): void {
+    this.refcounts[i] = value;
+  }
+  /** Offset of object `i`'s slot region in the slot pool. */
+  slotOff(i: ObjIndex): number {
+    return this.i32[i * REC_WORDS + R_SLOT_OFF];
+  }
+  /** Sets the offset of object `i`'s slot region. */
+  setSlotOff(i: ObjIndex, value: number): void {
+    this.i32[i * REC_WORDS + R_SLOT_OFF] = value;
+  }
+  /** Number of slots object `i` has in use. */
+  slotLen(i: ObjIndex): number {
+    return this.i32[i * REC_WORDS + R_SLOT_LEN];
+  }
+  /** Sets the number of slots object `i` has in use. */
+  setSlotLen(i: ObjIndex, value: number): void {
+    this.i32[i * REC_WORDS + R_SLOT_LEN] = value;
+  }
+  /** Capacity of object `i`'s slot region. */
+  slotCap(i: ObjIndex): number {
+    return this.i32[i * REC_WORDS + R_SLOT_CAP];
+  }
+  /** Sets the capacity of object `i`'s slot region. */
+  setSlotCap(i: ObjIndex, value: number): void {
+    this.i32[i * REC_WORDS + R_SLOT_CAP] = value;
+  }
+  /** Allocation epoch of index `i`; odd while alive, so stale handles never match. */
+  epoch(i: ObjIndex): number {
+    return this.u32[i * REC_WORDS + R_EPOCH];
+  }
+  /** Sets the allocation epoch of index `i`. */
+  setEpoch(i: ObjIndex, value: number): void {
+    this.u32[i * REC_WORDS + R_EPOCH] = value;
+  }
+  /** Size in bytes of object `i` (its block plus its auxiliary block). */
+  size(i: ObjIndex): number {
+    return this.u32[i * REC_WORDS + R_SIZE];
+  }
+  /** Sets the size in bytes of object `i`. */
+  setSize(i: ObjIndex, value: number): void {
+    this.u32[i * REC_WORDS + R_SIZE] = value;
+  }
+  /**
+   * Header slots of object `i`: how many leading slots the item operations of `Heap` skip (a
+   * Python object's `__dict__` and class before a list's items). Collectors see all slots.
+   */
+  header(i: ObjIndex): number {
+    return this.u8[i * RECORD_BYTES + R_HEADER];
+  }
+  /** Sets the number of header slots of object `i`. */
+  setHeader(i: ObjIndex, value: number): void {
+    this.u8[i * RECORD_BYTES + R_HEADER] = value;
+  }
+  /** Address of object `i`: what `id()` shows. */
+  addr(i: ObjIndex): number {
+    return this.f64[i * REC_DOUBLES + R_ADDR];
+  }
+  /** Sets the address of object `i`. */
+  setAddr(i: ObjIndex, value: number): void {
+    this.f64[i * REC_DOUBLES + R_ADDR] = value;
+  }
+
+  /** Sets the payload of object `i` (`undefined` for none). */
+  setPayload(i: ObjIndex, value: unknown): void {
+    this.payload[i] = value;
+    const at = i * REC_HALVES + R_FLAGS;
+    if (value === undefined) this.u16[at] &= ~F_PAYLOAD;
+    else this.u16[at] |= F_PAYLOAD;
   }
 
   /** Whether the weak-reference tables exist yet. */
@@ -126,16 +253,15 @@ export class HeapTables {
   /** Grows every table to hold `capacity` objects. */
   grow(capacity: number): void {
     this.capacity = capacity;
-    this.type = grow(this.type, capacity);
-    this.flags = grow(this.flags, capacity);
-    this.size = grow(this.size, capacity);
-    this.addr = grow(this.addr, capacity);
-    this.rc = grow(this.rc, capacity);
-    this.epoch = grow(this.epoch, capacity);
-    this.slotOff = grow(this.slotOff, capacity);
-    this.slotLen = grow(this.slotLen, capacity);
-    this.slotCap = grow(this.slotCap, capacity);
-    this.header = grow(this.header, capacity);
+    const buffer = new ArrayBuffer(capacity * RECORD_BYTES);
+    new Uint8Array(buffer).set(this.u8);
+    this.buffer = buffer;
+    this.i32 = new Int32Array(buffer);
+    this.u32 = new Uint32Array(buffer);
+    this.u16 = new Uint16Array(buffer);
+    this.u8 = new Uint8Array(buffer);
+    this.f64 = new Float64Array(buffer);
+    this.refcounts = grow(this.refcounts, capacity);
     fillPayloads(this.payload, capacity);
     if (this.auxAddr.length !== 0) {
       this.auxAddr = grow(this.auxAddr, capacity);

@@ -2,7 +2,7 @@ import type { WorkCounts } from './collector.js';
 import type { FreeCause } from './events.js';
 import type { Heap } from './heap.js';
 import type { ObjIndex } from './ref.js';
-import { F_ALIVE, type ObjectField } from './tables.js';
+import { F_ALIVE, type ObjectField, R_SLOT_LEN, R_SLOT_OFF, REC_WORDS } from './tables.js';
 
 /** Objects {@link Marker.drain} takes off the worklist at a time (measured best on the core bench). */
 const SCAN_BATCH = 8;
@@ -78,8 +78,7 @@ export class Marker {
   drain(work: WorkCounts): void {
     const heap = this.heap;
     const t = heap.tables;
-    const slotOff = t.slotOff;
-    const slotLen = t.slotLen;
+    const words = t.i32;
     const data = heap.slots.data;
     const marks = this.marks.data;
     const epoch = this.epoch;
@@ -100,8 +99,8 @@ export class Marker {
       const k = Math.min(sp, SCAN_BATCH);
       for (let j = 0; j < k; j++) {
         const o = stack[sp - 1 - j];
-        offs[j] = slotOff[o];
-        lens[j] = slotLen[o];
+        offs[j] = words[o * REC_WORDS + R_SLOT_OFF];
+        lens[j] = words[o * REC_WORDS + R_SLOT_LEN];
       }
       for (let j = 0; j < k; j++) touched ^= data[offs[j]];
       sp -= k;
@@ -135,10 +134,10 @@ export class Marker {
   /** Live objects that are not marked, in index order. */
   unmarked(): ObjIndex[] {
     const out: ObjIndex[] = [];
-    const flags = this.heap.tables.flags;
+    const t = this.heap.tables;
     const marks = this.marks.data;
     for (let i = 1, end = this.heap.indexBound; i < end; i++) {
-      if (flags[i] & F_ALIVE && marks[i] !== this.epoch) out.push(i);
+      if (t.flags(i) & F_ALIVE && marks[i] !== this.epoch) out.push(i);
     }
     return out;
   }
@@ -151,9 +150,9 @@ export function sweepObjects(
   cause: FreeCause,
   work: WorkCounts,
 ): void {
-  const flags = heap.tables.flags;
+  const t = heap.tables;
   for (const i of garbage) {
     work.objectsVisited++;
-    if (flags[i] & F_ALIVE) heap.freeIndex(i, cause);
+    if (t.flags(i) & F_ALIVE) heap.freeIndex(i, cause);
   }
 }

@@ -30,7 +30,7 @@ export function createWeakref(heap: Heap, type: TypeId, target: Ref, options: We
   if (info.weakref === undefined)
     throw new HeapError(`[heaplab] type ${info.name} is not a weak reference type`);
   const ti = heap.index(target);
-  const targetType = heap.types.get(heap.tables.type[ti]);
+  const targetType = heap.types.get(heap.tables.type(ti));
   if (!targetType.weakrefable) {
     throw new HeapError(`[heaplab] cannot create weak reference to '${targetType.name}' object`);
   }
@@ -42,11 +42,11 @@ export function createWeakref(heap: Heap, type: TypeId, target: Ref, options: We
   let basicRef = 0;
   let basicProxy = 0;
   let second = t.wrHead[ti];
-  if (second !== 0 && (t.flags[second] & (F_WR_BASIC | F_WR_PROXY)) === F_WR_BASIC) {
+  if (second !== 0 && (t.flags(second) & (F_WR_BASIC | F_WR_PROXY)) === F_WR_BASIC) {
     basicRef = second;
     second = t.wrNext[second];
   }
-  if (second !== 0 && (t.flags[second] & (F_WR_BASIC | F_WR_PROXY)) === (F_WR_BASIC | F_WR_PROXY))
+  if (second !== 0 && (t.flags(second) & (F_WR_BASIC | F_WR_PROXY)) === (F_WR_BASIC | F_WR_PROXY))
     basicProxy = second;
   if (basic) {
     const existing = proxy ? basicProxy : basicRef;
@@ -59,17 +59,17 @@ export function createWeakref(heap: Heap, type: TypeId, target: Ref, options: We
   const wr = heap.alloc(type, Math.max(1, options.slots ?? 1));
   const w = heap.index(wr);
   t = heap.tables;
-  t.flags[w] |= F_WEAKREF | (basic ? F_WR_BASIC : 0) | (proxy ? F_WR_PROXY : 0);
+  t.setFlags(w, t.flags(w) | (F_WEAKREF | (basic ? F_WR_BASIC : 0) | (proxy ? F_WR_PROXY : 0)));
   t.wrTarget[w] = ti;
   if (callback !== NULL_REF) heap.writeSlot(w, 0, heap.index(callback));
   // The referent may have changed its list while the allocation ran a collection: look again.
   basicRef =
-    t.wrHead[ti] !== 0 && (t.flags[t.wrHead[ti]] & (F_WR_BASIC | F_WR_PROXY)) === F_WR_BASIC
+    t.wrHead[ti] !== 0 && (t.flags(t.wrHead[ti]) & (F_WR_BASIC | F_WR_PROXY)) === F_WR_BASIC
       ? t.wrHead[ti]
       : 0;
   const afterRef = basicRef !== 0 ? t.wrNext[basicRef] : t.wrHead[ti];
   basicProxy =
-    afterRef !== 0 && (t.flags[afterRef] & (F_WR_BASIC | F_WR_PROXY)) === (F_WR_BASIC | F_WR_PROXY)
+    afterRef !== 0 && (t.flags(afterRef) & (F_WR_BASIC | F_WR_PROXY)) === (F_WR_BASIC | F_WR_PROXY)
       ? afterRef
       : 0;
   let prev = 0;
@@ -78,7 +78,7 @@ export function createWeakref(heap: Heap, type: TypeId, target: Ref, options: We
   else prev = basicProxy || basicRef;
   linkAfter(heap, ti, w, prev);
   if (heap.events.mask & EVENT_BITS.mutation) {
-    heap.mutated({ action: 'weakref', obj: wr, target, callback, share: basic, slots: t.slotLen[w] });
+    heap.mutated({ action: 'weakref', obj: wr, target, callback, share: basic, slots: t.slotLen(w) });
   }
   return wr;
 }
@@ -151,8 +151,8 @@ export function clearWeakrefsOnDeath(heap: Heap, obj: ObjIndex): void {
   for (const w of weakrefsOf(heap, obj)) {
     const t = heap.tables;
     let callback = 0;
-    if (t.slotLen[w] > 0) {
-      const p = t.slotOff[w];
+    if (t.slotLen(w) > 0) {
+      const p = t.slotOff(w);
       callback = heap.slots.data[p];
       heap.slots.data[p] = 0;
     }
@@ -184,10 +184,10 @@ export function clearWeakrefsToGarbage(
   const t = heap.tables;
   if (t.wrHead.length === 0) return withCallbacks;
   for (const obj of garbage) {
-    if (t.flags[obj] & F_WEAKREF) clearWeakref(heap, obj);
+    if (t.flags(obj) & F_WEAKREF) clearWeakref(heap, obj);
     for (let w = t.wrHead[obj]; w !== 0; w = t.wrHead[obj]) {
       clearWeakref(heap, w);
-      if (!isGarbage(w) && t.slotLen[w] > 0 && heap.slots.data[t.slotOff[w]] !== 0) withCallbacks.push(w);
+      if (!isGarbage(w) && t.slotLen(w) > 0 && heap.slots.data[t.slotOff(w)] !== 0) withCallbacks.push(w);
     }
   }
   return withCallbacks;
@@ -197,8 +197,8 @@ export function clearWeakrefsToGarbage(
 export function runWeakrefCallbacks(heap: Heap, weakrefs: readonly ObjIndex[]): void {
   for (const w of weakrefs) {
     const t = heap.tables;
-    if (t.slotLen[w] === 0) continue;
-    const callback = heap.slots.data[t.slotOff[w]];
+    if (t.slotLen(w) === 0) continue;
+    const callback = heap.slots.data[t.slotOff(w)];
     if (callback !== 0) invokeWeakrefCallback(heap, w, callback);
   }
 }

@@ -509,6 +509,6 @@ describe('heap objects, slots and counts', () => {
     expect(() => heap.refcount(t)).toThrow(
       '[heaplab] [none] reference counts are not maintained by this collector',
     );
-    expect(heap.tables.flags[heap.index(t)] & F_ALIVE).toBe(F_ALIVE);
+    expect(heap.tables.flags(heap.index(t)) & F_ALIVE).toBe(F_ALIVE);
   });
 });

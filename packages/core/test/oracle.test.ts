@@ -26,7 +26,7 @@ function brokenCollector(): Collector {
     },
     doCollect() {
       for (let i = heap.indexBound - 1; i > 0; i--) {
-        if (heap.tables.flags[i] & F_ALIVE) {
+        if (heap.tables.flags(i) & F_ALIVE) {
           heap.freeIndex(i, 'sweep');
           return;
         }

@@ -89,12 +89,12 @@ export function createCopyingCollector(options: CopyingOptions = {}): Collector 
     if (forwarded.data[i] === epoch) return;
     forward(i);
     const t = heap.tables;
-    copiedBytes += t.size[i];
+    copiedBytes += t.size(i);
     // Statically placed objects live outside both semispaces: scanned, never moved.
-    if (t.flags[i] & F_STATIC) return;
+    if (t.flags(i) & F_STATIC) return;
     const aux = t.auxSize.length === 0 ? 0 : t.auxSize[i];
-    const bytes = t.size[i] - aux;
-    vacate(t.addr[i], bytes);
+    const bytes = t.size(i) - aux;
+    vacate(t.addr(i), bytes);
     heap.moveTo(i, heap.allocator.allocate(bytes));
     if (aux !== 0) {
       vacate(t.auxAddr[i], aux);
@@ -113,7 +113,7 @@ export function createCopyingCollector(options: CopyingOptions = {}): Collector 
     while (scan < free) {
       const o = toSpace[scan++];
       work.objectsVisited++;
-      for (let p = t.slotOff[o], end = p + t.slotLen[o]; p < end; p++) {
+      for (let p = t.slotOff(o), end = p + t.slotLen(o); p < end; p++) {
         const c = data[p];
         if (c === 0) continue;
         work.refsScanned++;
@@ -144,9 +144,9 @@ export function createCopyingCollector(options: CopyingOptions = {}): Collector 
     releaseVacated();
     // Left behind in from-space: nothing reachable points at it. Found before any mutator code runs.
     const garbage: ObjIndex[] = [];
-    const flags = heap.tables.flags;
+    const t = heap.tables;
     for (let i = 1, end = heap.indexBound; i < end; i++) {
-      if (flags[i] & F_ALIVE && forwarded.data[i] !== epoch) garbage.push(i);
+      if (t.flags(i) & F_ALIVE && forwarded.data[i] !== epoch) garbage.push(i);
     }
     const isGarbage = (i: ObjIndex) => forwarded.data[i] !== epoch;
     context.phase('weakrefs', context.wantsPhaseObjects ? garbage : undefined);
@@ -154,7 +154,7 @@ export function createCopyingCollector(options: CopyingOptions = {}): Collector 
     context.phase('finalize');
     let finalized = 0;
     for (const i of garbage) {
-      if (heap.tables.flags[i] & F_ALIVE && heap.hasPendingFinalizer(i)) {
+      if (heap.tables.flags(i) & F_ALIVE && heap.hasPendingFinalizer(i)) {
         heap.runFinalizer(i);
         finalized++;
       }
@@ -197,7 +197,7 @@ export function createCopyingCollector(options: CopyingOptions = {}): Collector 
     doAllocate(i) {
       // Finalizers and callbacks allocate during a collection: their objects are born in to-space.
       if (heap.collecting !== 0) return forward(i);
-      allocatedSinceFlip += heap.tables.size[i];
+      allocatedSinceFlip += heap.tables.size(i);
       if (
         opts.collectOnAllocation &&
         heap.collecting === 0 &&

@@ -72,7 +72,7 @@ class GenerationalCollector implements CollectorWithGc {
   doAllocate(obj: ObjIndex, fromFreeList: boolean): void {
     const s = this.s;
     if (fromFreeList || s.profile.youngCount !== 'allocations') return;
-    if ((s.kind(s.heap.tables.type[obj]) & K_CONTAINER) === 0) return;
+    if ((s.kind(s.heap.tables.type(obj)) & K_CONTAINER) === 0) return;
     s.counts[0]++;
     this.maybeTrigger();
   }
@@ -80,7 +80,7 @@ class GenerationalCollector implements CollectorWithGc {
   doFree(obj: ObjIndex, toFreeList: boolean): void {
     const s = this.s;
     if (toFreeList || s.profile.youngCount !== 'allocations' || s.counts[0] === 0) return;
-    if (s.kind(s.heap.tables.type[obj]) & K_CONTAINER) s.counts[0]--;
+    if (s.kind(s.heap.tables.type(obj)) & K_CONTAINER) s.counts[0]--;
   }
 
   doTrack(obj: ObjIndex): void {

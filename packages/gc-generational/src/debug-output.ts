@@ -30,6 +30,6 @@ export function debugCollectable(s: GcState, list: ListId): void {
   if (write === null || (s.debug & DEBUG_COLLECTABLE) === 0) return;
   const t = s.heap.tables;
   for (let o = s.lists.first(list); o !== 0; o = s.lists.after(o)) {
-    write(`gc: collectable <${s.heap.types.get(t.type[o]).name} ${hexAddress(t.addr[o])}>\n`);
+    write(`gc: collectable <${s.heap.types.get(t.type(o)).name} ${hexAddress(t.addr(o))}>\n`);
   }
 }

@@ -81,7 +81,7 @@ function handleWeakrefs(s: GcState, old: ListId): number {
   if (pending.length === 0) return 0;
   const lists = s.lists;
   lists.init(WEAKREF_CALLBACKS);
-  const epochs = pending.map((w) => heap.tables.epoch[w]);
+  const epochs = pending.map((w) => heap.tables.epoch(w));
   for (const w of pending) {
     heap.inc(w);
     if (lists.inList(w)) lists.move(w, WEAKREF_CALLBACKS);
@@ -89,10 +89,10 @@ function handleWeakrefs(s: GcState, old: ListId): number {
   let freed = 0;
   pending.forEach((w, k) => {
     const t = heap.tables;
-    const callback = t.slotLen[w] > 0 ? heap.slots.data[t.slotOff[w]] : 0;
+    const callback = t.slotLen(w) > 0 ? heap.slots.data[t.slotOff(w)] : 0;
     if (callback !== 0) invokeWeakrefCallback(heap, w, callback);
     heap.dec(w);
-    const alive = heap.tables.epoch[w] === epochs[k] && (heap.tables.flags[w] & F_ALIVE) !== 0;
+    const alive = heap.tables.epoch(w) === epochs[k] && (heap.tables.flags(w) & F_ALIVE) !== 0;
     if (!alive) freed++;
     else if (lists.first(WEAKREF_CALLBACKS) === w) lists.move(w, old);
   });
@@ -109,7 +109,7 @@ function finalizeGarbage(s: GcState): void {
   lists.init(SEEN);
   for (let o = lists.first(UNREACHABLE); o !== 0; o = lists.first(UNREACHABLE)) {
     lists.move(o, SEEN);
-    if ((heap.tables.flags[o] & (F_FINALIZER | F_FINALIZED)) === F_FINALIZER && s.isContainer(o)) {
+    if ((heap.tables.flags(o) & (F_FINALIZER | F_FINALIZED)) === F_FINALIZER && s.isContainer(o)) {
       heap.inc(o);
       heap.runFinalizer(o);
       heap.dec(o);
@@ -139,10 +139,10 @@ function deleteGarbage(s: GcState, old: ListId, work: WorkCounts): void {
   for (let o = lists.first(STILL_UNREACHABLE); o !== 0; o = lists.first(STILL_UNREACHABLE)) {
     if (saveAll) heap.appendIndex(garbageList, o, false);
     else {
-      const k = s.kind(heap.tables.type[o]);
-      if ((k & K_CLEAR_NONE) === 0 || heap.tables.header[o] !== 0) {
+      const k = s.kind(heap.tables.type(o));
+      if ((k & K_CLEAR_NONE) === 0 || heap.tables.header(o) !== 0) {
         heap.inc(o);
-        if (heap.tables.header[o] !== 0) clearHeader(s, o);
+        if (heap.tables.header(o) !== 0) clearHeader(s, o);
         if ((k & K_CLEAR_NONE) === 0) clearReferences(s, o, (k & K_CLEAR_REVERSE) !== 0);
         heap.dec(o);
       }
@@ -164,10 +164,10 @@ function deleteGarbage(s: GcState, old: ListId, work: WorkCounts): void {
 function clearHeader(s: GcState, obj: ObjIndex): void {
   const heap = s.heap;
   const t = heap.tables;
-  const n = t.header[obj] - (heap.types.get(t.type[obj]).deferLastHeader ? 1 : 0);
+  const n = t.header(obj) - (heap.types.get(t.type(obj)).deferLastHeader ? 1 : 0);
   for (let k = 0; k < n; k++) {
     // Read afresh each time: a finalizer run by the previous release may have moved the slots.
-    const p = t.slotOff[obj] + k;
+    const p = t.slotOff(obj) + k;
     const c = heap.slots.data[p];
     if (c === 0) continue;
     heap.slots.data[p] = 0;
@@ -186,14 +186,14 @@ function clearReferences(s: GcState, obj: ObjIndex, reverse: boolean): void {
   const t = heap.tables;
   const data = heap.slots.data;
   // The class in slot 0 of an instance without header slots stays until the instance is freed.
-  const h = t.header[obj] || (heap.types.get(t.type[obj]).deferFirstSlot ? 1 : 0);
-  const off = t.slotOff[obj] + h;
-  const len = t.slotLen[obj] - h;
+  const h = t.header(obj) || (heap.types.get(t.type(obj)).deferFirstSlot ? 1 : 0);
+  const off = t.slotOff(obj) + h;
+  const len = t.slotLen(obj) - h;
   if (len === 1) {
     const c = data[off];
     if (c === 0) return;
     data[off] = 0;
-    if (t.flags[obj] & F_GROWABLE) t.slotLen[obj] = h;
+    if (t.flags(obj) & F_GROWABLE) t.setSlotLen(obj, h);
     heap.dec(c);
     return;
   }
@@ -202,7 +202,7 @@ function clearReferences(s: GcState, obj: ObjIndex, reverse: boolean): void {
     if (data[p] !== 0) cleared.push(data[p]);
     data[p] = 0;
   }
-  if (t.flags[obj] & F_GROWABLE) t.slotLen[obj] = h;
+  if (t.flags(obj) & F_GROWABLE) t.setSlotLen(obj, h);
   const end = cleared.length;
   if (reverse) for (let k = end - 1; k >= base; k--) heap.dec(cleared[k]);
   else for (let k = base; k < end; k++) heap.dec(cleared[k]);

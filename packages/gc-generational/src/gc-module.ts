@@ -114,7 +114,7 @@ export class GcModule implements GcApi {
     for (const g of [0, 1, 2]) {
       for (const o of s.lists.toArray(s.gen(g))) {
         const data = s.heap.slots.data;
-        for (let p = t.slotOff[o], end = p + t.slotLen[o]; p < end; p++) {
+        for (let p = t.slotOff(o), end = p + t.slotLen(o); p < end; p++) {
           if (wanted.has(data[p])) {
             out.push(o);
             break;
@@ -137,17 +137,17 @@ export class GcModule implements GcApi {
         continue;
       }
       const data = s.heap.slots.data;
-      for (let p = t.slotOff[o], end = p + t.slotLen[o]; p < end; p++) if (data[p] !== 0) out.push(data[p]);
+      for (let p = t.slotOff(o), end = p + t.slotLen(o); p < end; p++) if (data[p] !== 0) out.push(data[p]);
     }
     return out;
   }
 
   isTracked(obj: ObjIndex): boolean {
-    return (this.s.heap.tables.flags[obj] & F_TRACKED) !== 0;
+    return (this.s.heap.tables.flags(obj) & F_TRACKED) !== 0;
   }
 
   isFinalized(obj: ObjIndex): boolean {
-    return this.s.isContainer(obj) && (this.s.heap.tables.flags[obj] & F_FINALIZED) !== 0;
+    return this.s.isContainer(obj) && (this.s.heap.tables.flags(obj) & F_FINALIZED) !== 0;
   }
 
   freeze(): void {

@@ -186,7 +186,7 @@ export class GcState {
 
   /** Whether `obj` has a GC header. */
   isContainer(obj: ObjIndex): boolean {
-    return (this.kind(this.heap.tables.type[obj]) & K_CONTAINER) !== 0;
+    return (this.kind(this.heap.tables.type(obj)) & K_CONTAINER) !== 0;
   }
 
   /** The generation list of generation `g`. */

@@ -82,7 +82,7 @@ export function runGraphBenchmark(options: GraphBenchmarkOptions): GraphBenchmar
     heap.roots.popAppend(heap.roots.getLocal(0));
   }
   const data = () => heap.slots.data;
-  const nodeAt = (k: number): ObjIndex => data()[heap.tables.slotOff[nodes] + k];
+  const nodeAt = (k: number): ObjIndex => data()[heap.tables.slotOff(nodes) + k];
   let s = (options.seed ?? GRAPH_SEED) >>> 0;
   for (let i = 0; i < n; i++) {
     const refs = heap.index(heap.allocGrowable(List, GRAPH_DEGREE));

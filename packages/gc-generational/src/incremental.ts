@@ -115,7 +115,7 @@ function assessWorkToDo(s: GcState): number {
 /** Moves a tracked object not yet visited in this cycle into `container`; 1 if moved. */
 function pull(s: GcState, obj: ObjIndex, container: ListId): number {
   const t = s.heap.tables;
-  if ((t.flags[obj] & F_TRACKED) === 0 || s.space(obj) === s.visitedSpace) return 0;
+  if ((t.flags(obj) & F_TRACKED) === 0 || s.space(obj) === s.visitedSpace) return 0;
   if (!s.lists.inList(obj)) return 0;
   s.setSpace(obj, s.space(obj) ^ 1);
   s.lists.move(obj, container);
@@ -128,7 +128,7 @@ function expandTransitively(s: GcState, container: ListId, from: ObjIndex): numb
   let added = 0;
   for (let o = from; o !== 0; o = s.lists.after(o)) {
     const data = s.heap.slots.data;
-    for (let p = t.slotOff[o], end = p + t.slotLen[o]; p < end; p++) {
+    for (let p = t.slotOff(o), end = p + t.slotLen(o); p < end; p++) {
       if (data[p] !== 0) added += pull(s, data[p], container);
     }
   }
@@ -148,7 +148,7 @@ function markFromRoots(s: GcState, visited: ListId): number {
     lists.move(o, visited);
     const t = s.heap.tables;
     const data = s.heap.slots.data;
-    for (let p = t.slotOff[o], end = p + t.slotLen[o]; p < end; p++) {
+    for (let p = t.slotOff(o), end = p + t.slotLen(o); p < end; p++) {
       if (data[p] !== 0) marked += pull(s, data[p], REACHABLE);
     }
   }

@@ -1,4 +1,13 @@
-import { F_FINALIZED, F_FINALIZER, F_TRACKED, type ObjIndex, type WorkCounts } from '@heaplab/core';
+import {
+  F_FINALIZED,
+  F_FINALIZER,
+  F_TRACKED,
+  type ObjIndex,
+  R_SLOT_LEN,
+  R_SLOT_OFF,
+  REC_WORDS,
+  type WorkCounts,
+} from '@heaplab/core';
 import { LINK_STRIDE, type ListId, moveNode, NEXT } from './gc-lists.js';
 import { type GcState, K_CONTAINER, K_DICT, K_TUPLE, NOT_COLLECTING, TENTATIVE } from './gc-state.js';
 
@@ -25,10 +34,9 @@ export function deduceUnreachable(
   const refs = lists.refs.data;
   const headNext = lists.headNext;
   const headPrev = lists.headPrev;
-  const rc = heap.tables.rc;
-  const type = heap.tables.type;
-  const slotOff = heap.tables.slotOff;
-  const slotLen = heap.tables.slotLen;
+  // Each object's fields live in its record (see HeapTables): one line per object.
+  const words = heap.tables.i32;
+  const rc = heap.tables.refcounts;
   const data = heap.slots.data;
   const tuples = untrackTuples && s.hasTupleTypes();
   let visited = 0;
@@ -46,8 +54,8 @@ export function deduceUnreachable(
   // subtract_refs
   for (let k = 0; k < count; k++) {
     const o = order[k];
-    const off = slotOff[o];
-    const end = off + slotLen[o];
+    const off = words[o * REC_WORDS + R_SLOT_OFF];
+    const end = off + words[o * REC_WORDS + R_SLOT_LEN];
     for (let p = off; p < end; p++) {
       const c = data[p];
       if (refs[c] > 0) refs[c]--;
@@ -60,8 +68,8 @@ export function deduceUnreachable(
   let o = headNext[base];
   while (o > 0) {
     if (refs[o] > 1) {
-      const off = slotOff[o];
-      const end = off + slotLen[o];
+      const off = words[o * REC_WORDS + R_SLOT_OFF];
+      const end = off + words[o * REC_WORDS + R_SLOT_LEN];
       for (let p = off; p < end; p++) {
         const c = data[p];
         const r = refs[c];
@@ -78,7 +86,7 @@ export function deduceUnreachable(
       kept++;
       // Scanning may have appended to base: read the successor only now.
       const following = links[o * LINK_STRIDE + NEXT];
-      if (tuples && s.kind(type[o]) & K_TUPLE && untrackable(s, o)) {
+      if (tuples && s.kind(heap.tables.type(o)) & K_TUPLE && untrackable(s, o)) {
         heap.untrackIndex(o);
         kept--;
       }
@@ -99,9 +107,9 @@ export function deduceUnreachable(
 /** Whether any object of `list` has a finalizer that has not run. */
 export function hasPendingFinalizers(s: GcState, list: ListId): boolean {
   const links = s.lists.links.data;
-  const flags = s.heap.tables.flags;
+  const t = s.heap.tables;
   for (let o = s.lists.headNext[list]; o > 0; o = links[o * LINK_STRIDE + NEXT]) {
-    if ((flags[o] & (F_FINALIZER | F_FINALIZED)) === F_FINALIZER) return true;
+    if ((t.flags(o) & (F_FINALIZER | F_FINALIZED)) === F_FINALIZER) return true;
   }
   return false;
 }
@@ -112,9 +120,9 @@ export function hasPendingFinalizers(s: GcState, list: ListId): boolean {
  */
 export function mayBeTracked(s: GcState, obj: ObjIndex): boolean {
   const t = s.heap.tables;
-  const k = s.kind(t.type[obj]);
+  const k = s.kind(t.type(obj));
   if ((k & K_CONTAINER) === 0) return false;
-  if (k & K_TUPLE) return (t.flags[obj] & F_TRACKED) !== 0;
+  if (k & K_TUPLE) return (t.flags(obj) & F_TRACKED) !== 0;
   return true;
 }
 
@@ -122,8 +130,8 @@ export function mayBeTracked(s: GcState, obj: ObjIndex): boolean {
 function untrackable(s: GcState, obj: ObjIndex, emptySlotKeeps = true): boolean {
   const t = s.heap.tables;
   const data = s.heap.slots.data;
-  const off = t.slotOff[obj];
-  const end = off + t.slotLen[obj];
+  const off = t.slotOff(obj);
+  const end = off + t.slotLen(obj);
   for (let p = off; p < end; p++) {
     const c = data[p];
     if (c === 0 ? emptySlotKeeps : mayBeTracked(s, c)) return false;
@@ -154,7 +162,7 @@ function untrackKind(s: GcState, list: ListId, kind: number, emptySlotKeeps: boo
   let untracked = 0;
   for (let o = lists.first(list); o !== 0; ) {
     const following = lists.after(o);
-    if (s.kind(heap.tables.type[o]) & kind && untrackable(s, o, emptySlotKeeps)) {
+    if (s.kind(heap.tables.type(o)) & kind && untrackable(s, o, emptySlotKeeps)) {
       heap.untrackIndex(o);
       untracked++;
     }

@@ -75,11 +75,11 @@ export function createMarkSweepCollector(options: MarkSweepOptions = {}): MarkSw
   };
   // Frees up to `budget` objects waiting for the lazy sweep.
   const sweepPending = (h: Heap, budget: number): number => {
-    const flags = h.tables.flags;
+    const t = h.tables;
     let freed = 0;
     while (cursor < pending.length && freed < budget) {
       const i = pending[cursor++];
-      if (flags[i] & F_ALIVE) {
+      if (t.flags(i) & F_ALIVE) {
         h.freeIndex(i, 'sweep');
         freed++;
       }
@@ -92,7 +92,7 @@ export function createMarkSweepCollector(options: MarkSweepOptions = {}): MarkSw
   };
   const pendingBytes = (h: Heap): number => {
     let bytes = 0;
-    for (let k = cursor; k < pending.length; k++) bytes += h.tables.size[pending[k]];
+    for (let k = cursor; k < pending.length; k++) bytes += h.tables.size(pending[k]);
     return bytes;
   };
 

@@ -20,9 +20,9 @@ function snapshot(heap: Heap): Snapshot {
   };
   heap.forEachLive((i) => {
     s.rc.set(i, heap.refcount(heap.ref(i)));
-    s.slots.set(i, Array.from(heap.slots.data.subarray(t.slotOff[i], t.slotOff[i] + t.slotLen[i])));
-    if (heap.types.get(t.type[i]).releaseOrder === 'reverse') s.reverse.add(i);
-    if ((t.flags[i] & (F_FINALIZER | F_FINALIZED)) === F_FINALIZER) s.finalizer.add(i);
+    s.slots.set(i, Array.from(heap.slots.data.subarray(t.slotOff(i), t.slotOff(i) + t.slotLen(i))));
+    if (heap.types.get(t.type(i)).releaseOrder === 'reverse') s.reverse.add(i);
+    if ((t.flags(i) & (F_FINALIZER | F_FINALIZED)) === F_FINALIZER) s.finalizer.add(i);
     if (t.hasWeakTables) s.weakrefs.set(i, weakrefsOf(heap, i));
   });
   return s;

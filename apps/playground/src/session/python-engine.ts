@@ -89,9 +89,9 @@ function payloadLabel(heap: Heap, i: ObjIndex): string | undefined {
 
 function slotName(heap: Heap, i: ObjIndex, slot: number): string | undefined {
   const t = heap.tables;
-  const typeName = heap.types.get(t.type[i]).name;
+  const typeName = heap.types.get(t.type(i)).name;
   if (typeName === 'list' || typeName === 'tuple') return `[${slot}]`;
-  const cls = heap.slots.data[t.slotOff[i]];
+  const cls = heap.slots.data[t.slotOff(i)];
   const type = cls ? (t.payload[cls] as { instanceKeys?: Map<string, number> } | undefined) : undefined;
   if (!(type?.instanceKeys instanceof Map)) return undefined;
   if (slot === 0) return '__class__';
@@ -127,6 +127,6 @@ export const pythonEngine: Engine = {
   label: payloadLabel,
   slotName,
   globals: programGlobals,
-  opaque: (heap, i) => OPAQUE.has(heap.types.get(heap.tables.type[i]).name),
+  opaque: (heap, i) => OPAQUE.has(heap.types.get(heap.tables.type(i)).name),
   hidden: (heap) => runtimeObjects.get(heap),
 };

@@ -43,8 +43,8 @@ export function keyToIndex(heap: Heap, key: number): ObjIndex {
 /** `type at 0x...` with the engine's label (`int 10 at 0x...`). */
 export function describeIndex(engine: Engine, heap: Heap, i: ObjIndex): string {
   const label = engine.label?.(heap, i);
-  const type = heap.types.get(heap.tables.type[i]).name;
-  return `${type}${label ? ` ${label}` : ''} at ${hexAddress(heap.tables.addr[i])}`;
+  const type = heap.types.get(heap.tables.type(i)).name;
+  return `${type}${label ? ` ${label}` : ''} at ${hexAddress(heap.tables.addr(i))}`;
 }
 
 /** The name of slot `slot` of the object at `i` (`.attr`, `[2]`, or `slot 2`). */
@@ -72,7 +72,7 @@ function selectShown(engine: Engine, heap: Heap, vars: readonly VariableView[]):
   const t = heap.tables;
   const data = heap.slots.data;
   const hidden = engine.hidden?.(heap);
-  const own = (i: ObjIndex): boolean => (t.flags[i] & F_IMMORTAL) === 0 && !hidden?.has(heap.ref(i));
+  const own = (i: ObjIndex): boolean => (t.flags(i) & F_IMMORTAL) === 0 && !hidden?.has(heap.ref(i));
   const opaque = (i: ObjIndex): boolean => engine.opaque?.(heap, i) ?? false;
   const user = new Uint8Array(heap.indexBound);
   const queue: ObjIndex[] = [];
@@ -85,7 +85,7 @@ function selectShown(engine: Engine, heap: Heap, vars: readonly VariableView[]):
   for (let h = 0; h < queue.length; h++) {
     const o = queue[h];
     if (opaque(o)) continue;
-    for (let k = 0, off = t.slotOff[o]; k < t.slotLen[o]; k++) {
+    for (let k = 0, off = t.slotOff(o); k < t.slotLen(o); k++) {
       const c = data[off + k];
       if (c !== 0 && !user[c] && own(c)) {
         user[c] = 1;
@@ -100,7 +100,7 @@ function selectShown(engine: Engine, heap: Heap, vars: readonly VariableView[]):
   });
   for (const i of [...shown]) {
     if (opaque(i)) continue;
-    for (let k = 0, off = t.slotOff[i]; k < t.slotLen[i]; k++) if (data[off + k]) shown.add(data[off + k]);
+    for (let k = 0, off = t.slotOff(i); k < t.slotLen(i); k++) if (data[off + k]) shown.add(data[off + k]);
   }
   return shown;
 }
@@ -141,12 +141,12 @@ export function captureSnapshot(engine: Engine, heap: Heap | null, ctx: Snapshot
   const generationOf = (i: ObjIndex): number | undefined => gens?.get(i);
   const summary = new Map<string, { type: string; generation?: number; count: number; bytes: number }>();
   for (const i of shown) {
-    const type = heap.types.get(t.type[i]).name;
+    const type = heap.types.get(t.type(i)).name;
     const generation = generationOf(i);
     const id = `${type}/${generation ?? ''}`;
     const row = summary.get(id) ?? { type, generation, count: 0, bytes: 0 };
     row.count++;
-    row.bytes += t.size[i];
+    row.bytes += t.size(i);
     summary.set(id, row);
   }
   let objects: ObjectView[] | null = null;
@@ -185,21 +185,21 @@ function objectView(
 ): ObjectView {
   const t = heap.tables;
   const edges: EdgeView[] = [];
-  const off = t.slotOff[i];
-  for (let k = 0; k < t.slotLen[i]; k++) {
+  const off = t.slotOff(i);
+  for (let k = 0; k < t.slotLen(i); k++) {
     const c = heap.slots.data[off + k];
     if (c !== 0) edges.push({ to: key(c), weak: false, name: slotName(engine, heap, i, k) });
   }
-  if (t.flags[i] & F_WEAKREF && t.wrTarget[i] !== 0 && t.flags[t.wrTarget[i]] & F_ALIVE) {
+  if (t.flags(i) & F_WEAKREF && t.wrTarget[i] !== 0 && t.flags(t.wrTarget[i]) & F_ALIVE) {
     edges.push({ to: key(t.wrTarget[i]), weak: true, name: 'referent' });
   }
-  const immortal = (t.flags[i] & F_IMMORTAL) !== 0;
+  const immortal = (t.flags(i) & F_IMMORTAL) !== 0;
   return {
     key: key(i),
-    type: heap.types.get(t.type[i]).name,
-    address: hexAddress(t.addr[i]),
-    refcount: heap.counting ? (immortal ? -1 : t.rc[i]) : null,
-    size: t.size[i],
+    type: heap.types.get(t.type(i)).name,
+    address: hexAddress(t.addr(i)),
+    refcount: heap.counting ? (immortal ? -1 : t.rc(i)) : null,
+    size: t.size(i),
     label: engine.label?.(heap, i),
     opaque: engine.opaque?.(heap, i) || undefined,
     generation,

@@ -48,7 +48,7 @@ export function exportSnapshot(heap: Heap, path: string): { nodes: number; edges
   const rootIndex = importedRoot === 0 ? 0 : heap.index(importedRoot);
   if (rootIndex !== 0) order.push(rootIndex);
   heap.forEachLive((i) => {
-    const name = heap.types.get(t.type[i]).name;
+    const name = heap.types.get(t.type(i)).name;
     if (i !== rootIndex && name !== WEAK_EDGE_TYPE) order.push(i);
   });
   const synthetic = rootIndex === 0;
@@ -73,13 +73,13 @@ export function exportSnapshot(heap: Heap, path: string): { nodes: number; edges
   const edgesOf = (i: ObjIndex): Edge[] => {
     const info = infoOf(heap, i);
     const out: Edge[] = [];
-    const off = t.slotOff[i];
-    for (let k = 0; k < t.slotLen[i]; k++) {
+    const off = t.slotOff(i);
+    for (let k = 0; k < t.slotLen(i); k++) {
       let v = heap.slots.data[off + k];
       if (v === 0) continue;
       let type = info?.edges[k]?.type ?? 'element';
       const name = info?.edges[k]?.name ?? k;
-      if ((t.flags[v] & F_WEAKREF) !== 0 && heap.types.get(t.type[v]).name === WEAK_EDGE_TYPE) {
+      if ((t.flags(v) & F_WEAKREF) !== 0 && heap.types.get(t.type(v)).name === WEAK_EDGE_TYPE) {
         v = t.wrTarget[v];
         type = 'weak';
         if (v === 0) continue;
@@ -120,9 +120,9 @@ export function exportSnapshot(heap: Heap, path: string): { nodes: number; edges
     const info = infoOf(heap, i);
     const edges = edgesOf(i);
     const type = typeIndex(info?.v8Type ?? 'object');
-    const name = str(info?.name ?? heap.types.get(t.type[i]).name);
+    const name = str(info?.name ?? heap.types.get(t.type(i)).name);
     const id = info?.id ?? 2 * i + 1;
-    const size = info?.selfSize ?? t.size[i];
+    const size = info?.selfSize ?? t.size(i);
     nodeLines.push(`${type},${name},${id},${size},${edges.length},0,0`);
     emitEdges(edges);
   }

@@ -68,7 +68,7 @@ export class HeapRecorder {
   }
 
   private typeId(i: number): number {
-    const typeId = this.heap.tables.type[i];
+    const typeId = this.heap.tables.type(i);
     let id = this.types.get(typeId);
     if (id === undefined) {
       id = this.types.size;
@@ -158,7 +158,7 @@ export class HeapRecorder {
         const type = this.typeId(i);
         const id = this.nextId++;
         this.ids.set(i, id);
-        const info = this.heap.types.get(this.heap.tables.type[i]);
+        const info = this.heap.types.get(this.heap.tables.type(i));
         const op: Record<string, unknown> = { op: 'alloc', id, type, slots: e.slots, size: e.size };
         if (e.growable) op.growable = true;
         if (e.tracked !== info.trackOnAlloc) op.track = e.tracked;

@@ -133,7 +133,6 @@ export function createClass(
   const cls = options.builtin
     ? rt.staticObject(rt.ht.type, t, 1072, undefined, true)
     : heap.allocWith(rt.ht.type, { growable: true, payload: t });
-  if (options.builtin) heap.tables.flags[cls & 0xffffff] |= 0;
   t.ref = cls;
   rt.newTuple(t.bases.map((b) => b.ref));
   if (options.builtin) {
@@ -272,7 +271,7 @@ function strSubclassSize(s: string): number {
 /** Fills the header slots of a new container subclass instance: empty slots and dict, then the class. */
 function writeHeader(rt: Runtime, obj: Ref, t: PyType): void {
   const heap = rt.heap;
-  if (heap.tables.flags[obj & 0xffffff] & F_GROWABLE)
+  if (heap.tables.flags(obj & 0xffffff) & F_GROWABLE)
     for (let k = 0; k < t.headerSize; k++) heap.append(obj, NULL_REF);
   heap.setHeaderSlots(obj, t.headerSize);
   heap.setHeader(obj, t.headerSize - 1, t.ref);

@@ -184,7 +184,7 @@ function slotsOf(rt: Runtime, o: ObjIndex): ObjIndex[] {
   const t = rt.heap.tables;
   const data = rt.heap.slots.data;
   const out: ObjIndex[] = [];
-  for (let p = t.slotOff[o], end = p + t.slotLen[o]; p < end; p++) if (data[p] !== 0) out.push(data[p]);
+  for (let p = t.slotOff(o), end = p + t.slotLen(o); p < end; p++) if (data[p] !== 0) out.push(data[p]);
   return out;
 }
 
@@ -196,7 +196,7 @@ function slotsOf(rt: Runtime, o: ObjIndex): ObjIndex[] {
  * come first.
  */
 function inTraverseOrder(rt: Runtime, o: ObjIndex, raw: ObjIndex[]): ObjIndex[] {
-  const t = rt.typeById[rt.heap.tables.type[o]];
+  const t = rt.typeById[rt.heap.tables.type(o)];
   const kind = t.kind;
   if (t.user && kind === 'instance' && raw[0] === (t.ref & 0xffffff)) return [...raw.slice(1), raw[0]];
   if (raw.length === 0) return raw;

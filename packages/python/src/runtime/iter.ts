@@ -92,7 +92,7 @@ export function iterNext(rt: Runtime, it: Ref): Ref {
   const heap = rt.heap;
   const kind = rt.kindOf(it);
   if (kind === 'iterator') {
-    if (heap.tables.type[it & 0xffffff] === rt.ht.plainIterator) {
+    if (heap.tables.type(it & 0xffffff) === rt.ht.plainIterator) {
       const r = rt.pl<RangeIterData>(it);
       if (r.step > 0 ? r.cur >= r.stop : r.cur <= r.stop) return NULL_REF;
       const v = r.cur;

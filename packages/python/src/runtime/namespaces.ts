@@ -95,8 +95,7 @@ export function moduleSet(rt: Runtime, m: Ref, name: string, value: Ref): void {
     rt.heap.set(m, slot, value);
     return;
   }
-  names.set(name, rt.heap.tables.slotLen[i]);
-  rt.heap.tables.flags[i] |= 0;
+  names.set(name, rt.heap.tables.slotLen(i));
   rt.heap.appendIndex(i, value === NULL_REF ? 0 : value & 0xffffff, false);
 }
 

@@ -160,7 +160,7 @@ export function pyRepr(rt: Runtime, v: Ref, seen: Set<Ref> = new Set(), asBase =
 }
 
 function iteratorName(rt: Runtime, v: Ref): string {
-  if (rt.heap.tables.type[v & 0xffffff] === rt.ht.plainIterator) return 'range_iterator';
+  if (rt.heap.tables.type(v & 0xffffff) === rt.ht.plainIterator) return 'range_iterator';
   const kind = rt.pl<{ kind: string }>(v).kind;
   const src = rt.heap.length(v) ? rt.heap.get(v, 0) : NULL_REF;
   const names: Record<string, string> = {

@@ -123,7 +123,7 @@ export class Runtime {
   ): Ref {
     const address = this.staticAddress(size);
     const ref = this.heap.allocWith(type, { address, immortal: true, payload, size, track, growable, slots });
-    this.heap.tables.rc[ref & 0xffffff] = 999_999_999;
+    this.heap.tables.setRc(ref & 0xffffff, 999_999_999);
     return ref;
   }
 
@@ -183,7 +183,7 @@ export class Runtime {
   alloc(type: number, slots: number, payload: unknown, size = 0, growable = false): Ref {
     const heap = this.heap;
     const ref = growable ? heap.allocGrowable(type, slots, size) : heap.alloc(type, slots, size);
-    if (payload !== undefined) heap.tables.payload[ref & 0xffffff] = payload;
+    if (payload !== undefined) heap.tables.setPayload(ref & 0xffffff, payload);
     return ref;
   }
 
@@ -196,12 +196,12 @@ export class Runtime {
 
   /** The Python type of a value. */
   typeOf(ref: Ref): PyType {
-    return this.typeById[this.heap.tables.type[ref & 0xffffff]];
+    return this.typeById[this.heap.tables.type(ref & 0xffffff)];
   }
 
   /** The storage kind of a value. */
   kindOf(ref: Ref): Kind {
-    return this.typeById[this.heap.tables.type[ref & 0xffffff]].kind;
+    return this.typeById[this.heap.tables.type(ref & 0xffffff)].kind;
   }
 
   /** Whether a value is an instance of `t` (or a subclass). */
@@ -285,8 +285,8 @@ export class Runtime {
     if (this.profile !== 'cpython-3.14') return;
     const heap = this.heap;
     const types = heap.types;
-    const tt = heap.tables.type;
-    for (const item of heap.referents(t)) if (types.get(tt[item & 0xffffff]).container) return;
+    const tables = heap.tables;
+    for (const item of heap.referents(t)) if (types.get(tables.type(item & 0xffffff)).container) return;
     heap.untrack(t);
   }
 
@@ -391,12 +391,12 @@ export class Runtime {
   /** `id(obj)`: the object's address. */
   id(ref: Ref): number {
     const i = ref & 0xffffff;
-    return this.heap.tables.addr[i] + this.typeById[this.heap.tables.type[i]].headerOffset;
+    return this.heap.tables.addr(i) + this.typeById[this.heap.tables.type(i)].headerOffset;
   }
 
   /** Whether a value is immortal (static). */
   isImmortal(ref: Ref): boolean {
-    return (this.heap.tables.flags[ref & 0xffffff] & F_IMMORTAL) !== 0;
+    return (this.heap.tables.flags(ref & 0xffffff) & F_IMMORTAL) !== 0;
   }
 
   /** Items (borrowed) of a tuple or list. */

@@ -83,7 +83,7 @@ export function hashKey(rt: Runtime, v: Ref): unknown {
 function mayBeTracked(rt: Runtime, v: Ref): boolean {
   const heap = rt.heap;
   const i = v & 0xffffff;
-  if (!heap.types.get(heap.tables.type[i]).container) return false;
+  if (!heap.types.get(heap.tables.type(i)).container) return false;
   if (rt.kindOf(v) === 'tuple') return heap.isTracked(v);
   return true;
 }
