@@ -38,7 +38,7 @@ import {
   R_FLAGS,
   R_HEADER,
   R_SIZE,
-  R_SLOT_CAP,
+  R_SLOT_CLASS,
   R_SLOT_LEN,
   R_SLOT_OFF,
   R_TYPE,
@@ -324,7 +324,7 @@ export class Heap {
     const words = t.i32;
     words[w + R_SLOT_OFF] = slotOff;
     words[w + R_SLOT_LEN] = growable ? 0 : nslots;
-    words[w + R_SLOT_CAP] = cap === 0 ? 0 : SlotPool.capacityFor(cap);
+    t.u8[i * RECORD_BYTES + R_SLOT_CLASS] = cap === 0 ? 0 : SlotPool.classOf(SlotPool.capacityFor(cap));
     const u32 = t.u32;
     u32[w + R_SIZE] = size;
     const epoch = u32[w + R_EPOCH] + 1 >= EPOCH_WRAP ? 1 : u32[w + R_EPOCH] + 1;
@@ -873,7 +873,7 @@ export class Heap {
     const address = t.f64[i * REC_DOUBLES + R_ADDR];
     let size = t.u32[w + R_SIZE];
     const off = t.i32[w + R_SLOT_OFF];
-    const cap = t.i32[w + R_SLOT_CAP];
+    const slotClass = t.u8[i * RECORD_BYTES + R_SLOT_CLASS];
     const epoch = t.u32[w + R_EPOCH] + 1;
     if ((flags & F_ALIVE) === 0) throw new HeapError(`[heaplab] double free of object #${i}`);
     if ((flags & F_IMMORTAL) !== 0) return;
@@ -906,13 +906,13 @@ export class Heap {
         collection: this.collecting,
       });
     }
-    if (cap !== 0) this.slots.release(off, cap);
+    if (slotClass !== 0) this.slots.releaseClass(off, slotClass);
     // Listeners and collectors may have allocated: read the tables afresh.
     t = this.tables;
     const words = t.i32;
     words[w + R_SLOT_OFF] = 0;
     words[w + R_SLOT_LEN] = 0;
-    words[w + R_SLOT_CAP] = 0;
+    t.u8[i * RECORD_BYTES + R_SLOT_CLASS] = 0;
     t.u16[half + R_FLAGS] = 0;
     t.u32[w + R_EPOCH] = epoch >= EPOCH_WRAP ? 2 : epoch;
     t.refcounts[i] = 0;

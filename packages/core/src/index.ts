@@ -125,16 +125,14 @@ export {
   R_FLAGS,
   R_HEADER,
   R_SIZE,
-  R_SLOT_CAP,
+  R_SLOT_CLASS,
   R_SLOT_LEN,
   R_SLOT_OFF,
-  R_SPARE,
   R_TYPE,
   REC_DOUBLES,
   REC_HALVES,
   REC_WORDS,
   RECORD_BYTES,
-  SPARE_WORDS,
   type TypedArray,
 } from './tables.js';
 export { Marker, sweepObjects } from './tracing.js';

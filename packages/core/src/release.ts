@@ -7,7 +7,6 @@ import {
   F_FINALIZER,
   F_RELEASING,
   F_TRACKED,
-  type HeapTables,
   R_FLAGS,
   R_HEADER,
   R_SLOT_LEN,
@@ -20,8 +19,6 @@ import {
 import { clearWeakrefsOnDeath } from './weakrefs.js';
 
 const START = -1;
-/** Children whose count and flags {@link ReleaseEngine} reads ahead of releasing them. */
-const READ_AHEAD = 16;
 
 /**
  * Releases objects whose reference count reached zero, in CPython's order: the finalizer first
@@ -33,11 +30,6 @@ const READ_AHEAD = 16;
 export class ReleaseEngine {
   private readonly stack: number[] = [];
   private depth = 0;
-  /**
-   * Where {@link ReleaseEngine.advance} leaves the sum of the counts and flags it reads ahead, so
-   * that the compiler keeps those reads; the value means nothing.
-   */
-  private sink = 0;
 
   /** Creates the engine of `heap`. */
   constructor(private readonly heap: Heap) {}
@@ -76,7 +68,6 @@ export class ReleaseEngine {
     let t = heap.tables;
     const w = obj * REC_WORDS;
     const len = t.i32[w + R_SLOT_LEN];
-    if (cursor === 0) this.readAhead(t, t.i32[w + R_SLOT_OFF], len);
     const info = heap.types.get(t.u16[obj * REC_HALVES + R_TYPE]);
     const reverse = info.releaseOrder === 'reverse';
     // Header slots go first, in order; the release order applies to the items after them.
@@ -115,24 +106,6 @@ export class ReleaseEngine {
     if (last === 0 || !heap.decReachesZero(last)) return;
     if (zeroHook) zeroHook.call(heap.collector, last);
     else stack.push(last, START);
-  }
-
-  /**
-   * Reads the count and flags of the first children of an object about to drop them, all at
-   * once: the reads are independent, so their cache misses overlap, and the decrements that
-   * follow one by one (in the release order, each child released fully before the next) find
-   * them in cache. Without this, each child cost a miss of its own in turn.
-   */
-  private readAhead(t: HeapTables, off: number, len: number): void {
-    const data = this.heap.slots.data;
-    const refcounts = t.refcounts;
-    const u16 = t.u16;
-    let sum = 0;
-    for (let p = off, end = off + Math.min(len, READ_AHEAD); p < end; p++) {
-      const c = data[p];
-      sum += refcounts[c] + u16[c * REC_HALVES + R_FLAGS];
-    }
-    this.sink = sum | 0;
   }
 
   /** Runs the finalizer and clears weak references; false if the object was resurrected. */

@@ -25,8 +25,14 @@ export class SlotPool {
     return 2 ** Math.ceil(Math.log2(n));
   }
 
-  private static classOf(capacity: number): number {
+  /** The capacity class of a region of capacity `capacity` (a number below 64; 0 for none). */
+  static classOf(capacity: number): number {
     return capacity <= 16 ? capacity : 12 + Math.log2(capacity);
+  }
+
+  /** The capacity of class `cls` (the inverse of {@link SlotPool.classOf}). */
+  static capacityOfClass(cls: number): number {
+    return cls <= 16 ? cls : 2 ** (cls - 12);
   }
 
   /** Words in use, including free-listed regions (for memory accounting). */
@@ -58,6 +64,12 @@ export class SlotPool {
   release(offset: number, capacity: number): void {
     if (capacity === 0) return;
     const cls = SlotPool.classOf(capacity);
+    this.data[offset] = this.freeHeads[cls];
+    this.freeHeads[cls] = offset;
+  }
+
+  /** Returns a region of capacity class `cls` (see {@link SlotPool.classOf}). */
+  releaseClass(offset: number, cls: number): void {
     this.data[offset] = this.freeHeads[cls];
     this.freeHeads[cls] = offset;
   }

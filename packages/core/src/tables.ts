@@ -1,4 +1,5 @@
 import type { ObjIndex } from './ref.js';
+import { SlotPool } from './slot-pool.js';
 
 /** Object flag: the index holds a live object. */
 export const F_ALIVE = 1;
@@ -35,14 +36,14 @@ function fillPayloads(payload: unknown[], capacity: number): void {
   for (let k = payload.length; k < capacity; k++) payload.push(undefined);
 }
 
-/** Bytes of one object's record in {@link HeapTables}: one cache line. */
-export const RECORD_BYTES = 64;
+/** Bytes of one object's record in {@link HeapTables}: half a cache line. */
+export const RECORD_BYTES = 32;
 /** Record size in 32-bit words (`i32`/`u32` index of object `i`'s record: `i * REC_WORDS`). */
-export const REC_WORDS = 16;
+export const REC_WORDS = 8;
 /** Record size in 16-bit units (`u16` index of object `i`'s record: `i * REC_HALVES`). */
-export const REC_HALVES = 32;
+export const REC_HALVES = 16;
 /** Record size in 64-bit units (`f64` index of object `i`'s record: `i * REC_DOUBLES`). */
-export const REC_DOUBLES = 8;
+export const REC_DOUBLES = 4;
 /** `u16` offset of the flag bits in a record. */
 export const R_FLAGS = 0;
 /** `u16` offset of the type id in a record. */
@@ -51,32 +52,28 @@ export const R_TYPE = 1;
 export const R_SLOT_OFF = 1;
 /** `i32` offset of the number of slots in use in a record. */
 export const R_SLOT_LEN = 2;
-/** `i32` offset of the slot region's capacity in a record. */
-export const R_SLOT_CAP = 3;
 /** `u32` offset of the allocation epoch in a record. */
-export const R_EPOCH = 4;
+export const R_EPOCH = 3;
 /** `u32` offset of the size in bytes in a record. */
-export const R_SIZE = 5;
+export const R_SIZE = 4;
+/** `u8` offset of the slot region's capacity class (`SlotPool.classOf`) in a record. */
+export const R_SLOT_CLASS = 20;
+/** `u8` offset of the header-slot count in a record. */
+export const R_HEADER = 21;
 /** `f64` offset of the address in a record. */
 export const R_ADDR = 3;
-/** `u8` offset of the header-slot count in a record. */
-export const R_HEADER = 32;
-/** `i32` offset of the first of the record words collectors may claim (see `Heap.createField`). */
-export const R_SPARE = 9;
-/** Number of record words collectors may claim. */
-export const SPARE_WORDS = REC_WORDS - R_SPARE;
 
 /**
  * The heap's per-object tables, indexed by {@link ObjIndex}. An object's fields (type, flags, slot
- * region, epoch, size, header count, address) live together in one 64-byte record, so reaching an
- * object costs one cache line and one page however many of its fields are read: with one array
- * per field, freeing an object touched a line in each of nine arrays. Read and write them with the
- * accessors (`t.flags(i)`, `t.setFlags(i, f)`), which the compiler inlines, or in hot loops
- * through the views (`i32`, `u32`, `u16`, `u8`, `f64`) at the `R_*` offsets.
+ * region, epoch, size, header count, address) live together in one 32-byte record, so reaching
+ * an object costs one cache line however many of its fields are read: with one array per field,
+ * freeing an object touched a line in each of nine arrays. Read and write them with the accessors
+ * (`t.flags(i)`, `t.setFlags(i, f)`), which the compiler inlines, or in hot loops through the
+ * views (`i32`, `u32`, `u16`, `u8`, `f64`) at the `R_*` offsets.
  *
  * The reference count is the exception: it changes once per reference rather than once per
  * object, mostly on objects that do not die, so it keeps a compact array of its own
- * ({@link HeapTables.refcounts}) that stays in cache where the records would not. Payloads,
+ * ({@link HeapTables.refcounts}), which stays in cache where the records would not. Payloads,
  * auxiliary blocks and weak-reference links are arrays of their own too. Views and arrays are
  * replaced when the heap grows: re-read them after anything that can allocate. Weak-reference
  * tables are created on first use.
@@ -179,11 +176,11 @@ export class HeapTables {
   }
   /** Capacity of object `i`'s slot region. */
   slotCap(i: ObjIndex): number {
-    return this.i32[i * REC_WORDS + R_SLOT_CAP];
+    return SlotPool.capacityOfClass(this.u8[i * RECORD_BYTES + R_SLOT_CLASS]);
   }
-  /** Sets the capacity of object `i`'s slot region. */
+  /** Sets the capacity of object `i`'s slot region (a capacity {@link SlotPool} reserves). */
   setSlotCap(i: ObjIndex, value: number): void {
-    this.i32[i * REC_WORDS + R_SLOT_CAP] = value;
+    this.u8[i * RECORD_BYTES + R_SLOT_CLASS] = SlotPool.classOf(value);
   }
   /** Allocation epoch of index `i`; odd while alive, so stale handles never match. */
   epoch(i: ObjIndex): number {
