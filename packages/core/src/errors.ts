@@ -1,6 +1,6 @@
 import type { Heap } from './heap.js';
+import { F } from './layout.js';
 import type { ObjIndex } from './ref.js';
-import { F_ALIVE } from './tables.js';
 
 /** An error in how the heap was used: a stale handle, a bad slot, a broken collector contract. */
 export class HeapError extends Error {
@@ -23,7 +23,7 @@ export function hexAddress(address: number): string {
 export function describeObject(heap: Heap, i: ObjIndex, dead = false): string {
   const t = heap.tables;
   if (i <= 0 || i >= t.capacity) return `object #${i}`;
-  if ((t.flags(i) & F_ALIVE) === 0 && !dead) return `freed object #${i}`;
+  if ((t.flags(i) & F.ALIVE) === 0 && !dead) return `freed object #${i}`;
   const name = heap.types.all()[t.type(i)]?.name ?? '?';
   return `${name} at ${hexAddress(t.addr(i))}`;
 }

@@ -12,6 +12,7 @@ import {
 import { describeObject, HeapError } from './errors.js';
 import { EVENT_BITS, EventStream, type FreeCause, type MutationEvent, type WriteEvent } from './events.js';
 import { defaultHost, type HeapHost } from './host.js';
+import { E, F, K, R } from './layout.js';
 import type { MetricsSummary } from './metrics.js';
 import { Metrics } from './metrics.js';
 import { checkHeap } from './oracle.js';
@@ -19,34 +20,7 @@ import { MAX_OBJECTS, makeRef, NULL_REF, type ObjIndex, type Ref, refIndex } fro
 import { ReleaseEngine, runFinalizerOf } from './release.js';
 import { RootSet } from './roots.js';
 import { SlotPool } from './slot-pool.js';
-import {
-  F_ALIVE,
-  F_FINALIZED,
-  F_FINALIZER,
-  F_GROWABLE,
-  F_IMMORTAL,
-  F_PAYLOAD,
-  F_RELEASING,
-  F_STATIC,
-  F_TRACKED,
-  F_WEAKREF,
-  grow,
-  HeapTables,
-  type ObjectField,
-  R_ADDR,
-  R_EPOCH,
-  R_FLAGS,
-  R_HEADER,
-  R_SIZE,
-  R_SLOT_CLASS,
-  R_SLOT_LEN,
-  R_SLOT_OFF,
-  R_TYPE,
-  REC_DOUBLES,
-  REC_HALVES,
-  REC_WORDS,
-  RECORD_BYTES,
-} from './tables.js';
+import { grow, HeapTables, type ObjectField } from './tables.js';
 import { type TypeId, type TypeInfo, TypeRegistry, type TypeSpec } from './type-registry.js';
 import { createWeakref, unlinkWeakref, type WeakrefOptions, weakrefsOf } from './weakrefs.js';
 
@@ -113,7 +87,6 @@ export type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omi
 /** Thrown when a heap limit is exceeded even after a full collection. */
 export class HeapLimitError extends HeapError {}
 
-const EPOCH_WRAP = 2 ** 28;
 /** The reference count immortal objects start with: operations still count, but it never reaches zero. */
 export const IMMORTAL_REFCOUNT = 2 ** 30;
 const growableCapacityFloor = 4;
@@ -237,7 +210,7 @@ export class Heap {
     return (
       ref !== NULL_REF &&
       ref === this.tables.epoch(i) * 16777216 + i &&
-      (this.tables.flags(i) & F_ALIVE) !== 0
+      (this.tables.flags(i) & F.ALIVE) !== 0
     );
   }
 
@@ -272,7 +245,7 @@ export class Heap {
     if (options.payload !== undefined) this.tables.setPayload(i, options.payload);
     if (options.immortal) {
       // Counting goes on but can never reach zero: cheaper than testing a flag on every operation.
-      this.tables.setFlags(i, this.tables.flags(i) | F_IMMORTAL);
+      this.tables.setFlags(i, this.tables.flags(i) | F.IMMORTAL);
       this.tables.setRc(i, IMMORTAL_REFCOUNT);
       this.roots.pinOwned(i);
       this.roots.remove(0);
@@ -312,25 +285,25 @@ export class Heap {
     const slotOff = this.slots.allocate(cap);
     // The record's views are read after everything above that can grow the tables.
     const t = this.tables;
-    let flags = F_ALIVE;
-    if (growable) flags |= F_GROWABLE;
-    if (address !== undefined) flags |= F_STATIC;
-    if (info.finalizer) flags |= F_FINALIZER;
-    if (info.weakref !== undefined) flags |= F_WEAKREF;
-    const half = i * REC_HALVES;
-    t.u16[half + R_FLAGS] = flags;
-    t.u16[half + R_TYPE] = typeId;
-    const w = i * REC_WORDS;
+    let flags = F.ALIVE;
+    if (growable) flags |= F.GROWABLE;
+    if (address !== undefined) flags |= F.STATIC;
+    if (info.finalizer) flags |= F.FINALIZER;
+    if (info.weakref !== undefined) flags |= F.WEAKREF;
+    const half = i * R.HALVES;
+    t.u16[half + R.FLAGS] = flags;
+    t.u16[half + R.TYPE] = typeId;
+    const w = i * R.WORDS;
     const words = t.i32;
-    words[w + R_SLOT_OFF] = slotOff;
-    words[w + R_SLOT_LEN] = growable ? 0 : nslots;
-    t.u8[i * RECORD_BYTES + R_SLOT_CLASS] = cap === 0 ? 0 : SlotPool.classOf(SlotPool.capacityFor(cap));
+    words[w + R.SLOT_OFF] = slotOff;
+    words[w + R.SLOT_LEN] = growable ? 0 : nslots;
+    t.u8[i * R.BYTES + R.SLOT_CLASS] = cap === 0 ? 0 : SlotPool.classOf(SlotPool.capacityFor(cap));
     const u32 = t.u32;
-    u32[w + R_SIZE] = size;
-    const epoch = u32[w + R_EPOCH] + 1 >= EPOCH_WRAP ? 1 : u32[w + R_EPOCH] + 1;
-    u32[w + R_EPOCH] = epoch;
-    t.f64[i * REC_DOUBLES + R_ADDR] = addr;
-    t.u8[i * RECORD_BYTES + R_HEADER] = 0;
+    u32[w + R.SIZE] = size;
+    const epoch = u32[w + R.EPOCH] + 1 >= K.EPOCH_WRAP ? 1 : u32[w + R.EPOCH] + 1;
+    u32[w + R.EPOCH] = epoch;
+    t.f64[i * R.DOUBLES + R.ADDR] = addr;
+    t.u8[i * R.BYTES + R.HEADER] = 0;
     t.refcounts[i] = 1;
     this.liveObjects++;
     this.liveBytes += size;
@@ -339,7 +312,7 @@ export class Heap {
     const ref = makeRef(i, epoch);
     this.roots.pushOwned(i);
     this.metrics.maybeSample();
-    if (this.events.mask & EVENT_BITS.allocated) {
+    if (this.events.mask & E.ALLOCATED) {
       this.events.emit({
         kind: 'allocated',
         step: this.step,
@@ -423,11 +396,11 @@ export class Heap {
     // The hot path of every mutator: handle checks inlined (see `index`).
     const words = this.tables.u32;
     const o = obj & 0xffffff;
-    if (obj !== words[o * REC_WORDS + R_EPOCH] * 16777216 + o || obj === 0) throw this.staleError(obj);
+    if (obj !== words[o * R.WORDS + R.EPOCH] * 16777216 + o || obj === 0) throw this.staleError(obj);
     let v = 0;
     if (value !== 0) {
       v = value & 0xffffff;
-      if (value !== words[v * REC_WORDS + R_EPOCH] * 16777216 + v) throw this.staleError(value);
+      if (value !== words[v * R.WORDS + R.EPOCH] * 16777216 + v) throw this.staleError(value);
     }
     const h = this.tables.header(o);
     if (!(slot >= 0 && slot < this.tables.slotLen(o) - h) || (slot | 0) !== slot) this.checkSlot(o, slot);
@@ -529,7 +502,7 @@ export class Heap {
 
   // Kept out of storeSlot so that the hot path stays small enough to inline.
   private emitWrite(o: ObjIndex, slot: number, old: ObjIndex, v: ObjIndex, owned: boolean): void {
-    if (this.events.mask & EVENT_BITS.write) {
+    if (this.events.mask & E.WRITE) {
       this.events.emit({
         kind: 'write',
         step: this.step,
@@ -545,7 +518,7 @@ export class Heap {
   }
 
   private reachedZero(i: ObjIndex): void {
-    if (this.tables.flags(i) & F_RELEASING) return;
+    if (this.tables.flags(i) & F.RELEASING) return;
     if (this.collector.doRefcountZero) this.collector.doRefcountZero(i);
     else this.release.release(i);
   }
@@ -651,7 +624,7 @@ export class Heap {
 
   private growableIndex(obj: Ref): ObjIndex {
     const o = this.index(obj);
-    if ((this.tables.flags(o) & F_GROWABLE) === 0) {
+    if ((this.tables.flags(o) & F.GROWABLE) === 0) {
       throw new HeapError(`[heaplab] ${describeObject(this, o)} is not a growable container`);
     }
     return o;
@@ -684,7 +657,7 @@ export class Heap {
     if (!this.counting) return;
     const count = ++this.tables.refcounts[i];
     this.metrics.refcountOps++;
-    if (this.events.mask & EVENT_BITS.refcount) {
+    if (this.events.mask & E.REFCOUNT) {
       this.events.emit({ kind: 'refcount', step: this.step, obj: this.ref(i), count, delta: 1 });
     }
   }
@@ -695,7 +668,7 @@ export class Heap {
     const t = this.tables;
     const count = --t.refcounts[i];
     this.metrics.refcountOps++;
-    if (this.events.mask & EVENT_BITS.refcount) {
+    if (this.events.mask & E.REFCOUNT) {
       this.events.emit({ kind: 'refcount', step: this.step, obj: this.ref(i), count, delta: -1 });
     }
     if (count === 0) this.reachedZero(i);
@@ -710,10 +683,10 @@ export class Heap {
     const t = this.tables;
     const count = --t.refcounts[i];
     this.metrics.refcountOps++;
-    if (this.events.mask & EVENT_BITS.refcount) {
+    if (this.events.mask & E.REFCOUNT) {
       this.events.emit({ kind: 'refcount', step: this.step, obj: this.ref(i), count, delta: -1 });
     }
-    return count === 0 && (t.u16[i * REC_HALVES + R_FLAGS] & F_RELEASING) === 0;
+    return count === 0 && (t.u16[i * R.HALVES + R.FLAGS] & F.RELEASING) === 0;
   }
 
   /**
@@ -767,37 +740,37 @@ export class Heap {
 
   /** Whether a container is tracked. */
   isTracked(obj: Ref): boolean {
-    return (this.tables.flags(this.index(obj)) & F_TRACKED) !== 0;
+    return (this.tables.flags(this.index(obj)) & F.TRACKED) !== 0;
   }
 
   /** Tracks by index. */
   trackIndex(i: ObjIndex): void {
     const u16 = this.tables.u16;
-    const at = i * REC_HALVES + R_FLAGS;
-    if (u16[at] & F_TRACKED) return;
-    u16[at] |= F_TRACKED;
+    const at = i * R.HALVES + R.FLAGS;
+    if (u16[at] & F.TRACKED) return;
+    u16[at] |= F.TRACKED;
     this.collector.doTrack?.(i);
   }
 
   /** Untracks by index. */
   untrackIndex(i: ObjIndex): void {
     const u16 = this.tables.u16;
-    const at = i * REC_HALVES + R_FLAGS;
-    if ((u16[at] & F_TRACKED) === 0) return;
-    u16[at] &= ~F_TRACKED;
+    const at = i * R.HALVES + R.FLAGS;
+    if ((u16[at] & F.TRACKED) === 0) return;
+    u16[at] &= ~F.TRACKED;
     this.collector.doUntrack?.(i);
   }
 
   /** Gives `obj` a finalizer (or removes a pending one). */
   setFinalizer(obj: Ref, on: boolean): void {
     const i = this.index(obj);
-    if (on) this.tables.setFlags(i, this.tables.flags(i) | F_FINALIZER);
-    else this.tables.setFlags(i, this.tables.flags(i) & ~F_FINALIZER);
+    if (on) this.tables.setFlags(i, this.tables.flags(i) | F.FINALIZER);
+    else this.tables.setFlags(i, this.tables.flags(i) & ~F.FINALIZER);
   }
 
   /** Whether `obj`'s finalizer has run. */
   isFinalized(obj: Ref): boolean {
-    return (this.tables.flags(this.index(obj)) & F_FINALIZED) !== 0;
+    return (this.tables.flags(this.index(obj)) & F.FINALIZED) !== 0;
   }
 
   /** The scalar payload of `obj`. */
@@ -866,26 +839,26 @@ export class Heap {
   freeIndex(i: ObjIndex, cause: FreeCause): void {
     let t = this.tables;
     // One record holds every field the free reads (see HeapTables): one cache line per object.
-    const half = i * REC_HALVES;
-    const w = i * REC_WORDS;
-    const flags = t.u16[half + R_FLAGS];
-    const typeId = t.u16[half + R_TYPE];
-    const address = t.f64[i * REC_DOUBLES + R_ADDR];
-    let size = t.u32[w + R_SIZE];
-    const off = t.i32[w + R_SLOT_OFF];
-    const slotClass = t.u8[i * RECORD_BYTES + R_SLOT_CLASS];
-    const epoch = t.u32[w + R_EPOCH] + 1;
-    if ((flags & F_ALIVE) === 0) throw new HeapError(`[heaplab] double free of object #${i}`);
-    if ((flags & F_IMMORTAL) !== 0) return;
-    if (flags & F_TRACKED) this.untrackIndex(i);
+    const half = i * R.HALVES;
+    const w = i * R.WORDS;
+    const flags = t.u16[half + R.FLAGS];
+    const typeId = t.u16[half + R.TYPE];
+    const address = t.f64[i * R.DOUBLES + R.ADDR];
+    let size = t.u32[w + R.SIZE];
+    const off = t.i32[w + R.SLOT_OFF];
+    const slotClass = t.u8[i * R.BYTES + R.SLOT_CLASS];
+    const epoch = t.u32[w + R.EPOCH] + 1;
+    if ((flags & F.ALIVE) === 0) throw new HeapError(`[heaplab] double free of object #${i}`);
+    if ((flags & F.IMMORTAL) !== 0) return;
+    if (flags & F.TRACKED) this.untrackIndex(i);
     const info = this.types.get(typeId);
-    if (flags & F_WEAKREF) unlinkWeakref(this, i);
+    if (flags & F.WEAKREF) unlinkWeakref(this, i);
     if (t.auxAddr.length !== 0 && t.auxSize[i] !== 0) {
       this.freeAux(i);
       size = t.size(i);
     }
     let toFreeList = false;
-    if ((flags & F_STATIC) === 0) {
+    if ((flags & F.STATIC) === 0) {
       if (info.freeList !== undefined) toFreeList = this.pushFreeList(info, i, address);
       if (!toFreeList) this.allocator.free(address, size);
     }
@@ -894,7 +867,7 @@ export class Heap {
     this.liveObjects--;
     this.liveBytes -= size;
     this.metrics.onFree(i, size);
-    if (this.events.mask & EVENT_BITS.freed) {
+    if (this.events.mask & E.FREED) {
       this.events.emit({
         kind: 'freed',
         step: this.step,
@@ -910,14 +883,14 @@ export class Heap {
     // Listeners and collectors may have allocated: read the tables afresh.
     t = this.tables;
     const words = t.i32;
-    words[w + R_SLOT_OFF] = 0;
-    words[w + R_SLOT_LEN] = 0;
-    t.u8[i * RECORD_BYTES + R_SLOT_CLASS] = 0;
-    t.u16[half + R_FLAGS] = 0;
-    t.u32[w + R_EPOCH] = epoch >= EPOCH_WRAP ? 2 : epoch;
+    words[w + R.SLOT_OFF] = 0;
+    words[w + R.SLOT_LEN] = 0;
+    t.u8[i * R.BYTES + R.SLOT_CLASS] = 0;
+    t.u16[half + R.FLAGS] = 0;
+    t.u32[w + R.EPOCH] = epoch >= K.EPOCH_WRAP ? 2 : epoch;
     t.refcounts[i] = 0;
-    // Only objects given a payload (flag F_PAYLOAD) touch the payload table.
-    if (flags & F_PAYLOAD) t.payload[i] = undefined;
+    // Only objects given a payload (flag F.PAYLOAD) touch the payload table.
+    if (flags & F.PAYLOAD) t.payload[i] = undefined;
     if (this.verify) this.quarantine.push(i);
     else this.freeIndices[this.freeCount++] = i;
   }
@@ -997,7 +970,7 @@ export class Heap {
   forEachLive(visit: (i: ObjIndex) => void): void {
     const t = this.tables;
     const end = this.nextIndex;
-    for (let i = 1; i < end; i++) if (t.flags(i) & F_ALIVE) visit(i);
+    for (let i = 1; i < end; i++) if (t.flags(i) & F.ALIVE) visit(i);
   }
 
   /** One past the highest index ever used (bound for scans over the tables). */
@@ -1027,7 +1000,7 @@ export class Heap {
     if (ref === NULL_REF) return new HeapError('[heaplab] use of the null reference');
     const i = refIndex(ref);
     const t = this.tables;
-    const reused = (t.flags(i) & F_ALIVE) !== 0;
+    const reused = (t.flags(i) & F.ALIVE) !== 0;
     const what = reused
       ? `object #${i} was freed and its index now holds a ${this.types.get(t.type(i)).name}`
       : `${describeObject(this, i, true)} was freed`;
@@ -1047,7 +1020,7 @@ export class Heap {
   /** The referent of weak reference `wr`, or {@link NULL_REF} once it was cleared. */
   weakTarget(wr: Ref): Ref {
     const w = this.index(wr);
-    if ((this.tables.flags(w) & F_WEAKREF) === 0)
+    if ((this.tables.flags(w) & F.WEAKREF) === 0)
       throw new HeapError(`[heaplab] ${describeObject(this, w)} is not a weak reference`);
     return this.ref(this.tables.wrTarget[w]);
   }
@@ -1073,12 +1046,12 @@ export class Heap {
 
   /** Marks finalizer state by index (collectors running PEP 442 finalization). */
   markFinalized(i: ObjIndex): void {
-    this.tables.setFlags(i, this.tables.flags(i) | F_FINALIZED);
+    this.tables.setFlags(i, this.tables.flags(i) | F.FINALIZED);
   }
 
   /** Whether the object at `i` has a finalizer that has not run. */
   hasPendingFinalizer(i: ObjIndex): boolean {
-    return (this.tables.flags(i) & (F_FINALIZER | F_FINALIZED)) === F_FINALIZER;
+    return (this.tables.flags(i) & (F.FINALIZER | F.FINALIZED)) === F.FINALIZER;
   }
 }
 

@@ -1,9 +1,10 @@
 import type { CollectionReport, WorkCounts } from './collector.js';
 import type { Heap } from './heap.js';
+import { F, R } from './layout.js';
 import { reachableMarks } from './oracle.js';
 import type { ObjIndex } from './ref.js';
 import { Series, type SeriesPoint } from './series.js';
-import { F_ALIVE, type ObjectField, R_FLAGS, REC_HALVES } from './tables.js';
+import type { ObjectField } from './tables.js';
 
 /** The figures heaplab compares collectors by; computed the same way for every collector. */
 export interface MetricsSummary {
@@ -244,7 +245,7 @@ class Promptness {
     const flags = heap.tables.u16;
     const stamp = heap.step + 1;
     for (let i = 1, end = heap.indexBound; i < end; i++) {
-      if ((flags[i * REC_HALVES + R_FLAGS] & F_ALIVE) === 0) continue;
+      if ((flags[i * R.HALVES + R.FLAGS] & F.ALIVE) === 0) continue;
       if (marks[i]) since[i] = 0;
       else if (since[i] === 0) since[i] = stamp;
     }

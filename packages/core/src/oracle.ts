@@ -1,7 +1,7 @@
 import { describeObject, HeapError } from './errors.js';
 import type { Heap } from './heap.js';
+import { F, R } from './layout.js';
 import type { ObjIndex } from './ref.js';
-import { F_ALIVE, F_WEAKREF, R_FLAGS, REC_HALVES } from './tables.js';
 
 /** A collector broke the heap: a reachable object was freed, or a weak reference dangles. */
 export interface OracleViolation {
@@ -71,7 +71,7 @@ function search(
     queue[tail++] = i;
   };
   heap.roots.forEach((i) => {
-    if ((flags[i * REC_HALVES + R_FLAGS] & F_ALIVE) === 0) onDead?.(0, -1, i);
+    if ((flags[i * R.HALVES + R.FLAGS] & F.ALIVE) === 0) onDead?.(0, -1, i);
     else if (marks[i] === 0) enqueue(i, 0);
   });
   while (head < tail) {
@@ -82,7 +82,7 @@ function search(
     for (let k = 0; k < len; k++) {
       const c = data[off + k];
       if (c === 0) continue;
-      if ((flags[c * REC_HALVES + R_FLAGS] & F_ALIVE) === 0) onDead?.(o, k, c);
+      if ((flags[c * R.HALVES + R.FLAGS] & F.ALIVE) === 0) onDead?.(o, k, c);
       else if (marks[c] === 0) enqueue(c, o);
     }
   }
@@ -110,12 +110,12 @@ export function checkHeap(heap: Heap): OracleReport {
   const t = heap.tables;
   const weak = t.hasWeakTables;
   for (let i = 1, end = heap.indexBound; i < end; i++) {
-    if ((t.flags(i) & F_ALIVE) === 0) continue;
+    if ((t.flags(i) & F.ALIVE) === 0) continue;
     if (marks[i]) reachable++;
     else unreachable.push(i);
-    if (weak && t.flags(i) & F_WEAKREF) {
+    if (weak && t.flags(i) & F.WEAKREF) {
       const target = t.wrTarget[i];
-      if (target !== 0 && (t.flags(target) & F_ALIVE) === 0) {
+      if (target !== 0 && (t.flags(target) & F.ALIVE) === 0) {
         violations.push({
           kind: 'dangling-weakref',
           object: target,
@@ -171,7 +171,7 @@ export function retainerPath(heap: Heap, target: ObjIndex): RetainerPath | null 
   const t = heap.tables;
   const queue: ObjIndex[] = [];
   heap.roots.forEach((i) => {
-    if (parent[i] === -1 && t.flags(i) & F_ALIVE) {
+    if (parent[i] === -1 && t.flags(i) & F.ALIVE) {
       parent[i] = 0;
       parentSlot[i] = -1;
       queue.push(i);
@@ -182,7 +182,7 @@ export function retainerPath(heap: Heap, target: ObjIndex): RetainerPath | null 
     const off = t.slotOff(o);
     for (let k = 0; k < t.slotLen(o); k++) {
       const c = heap.slots.data[off + k];
-      if (c !== 0 && parent[c] === -1 && t.flags(c) & F_ALIVE) {
+      if (c !== 0 && parent[c] === -1 && t.flags(c) & F.ALIVE) {
         parent[c] = o;
         parentSlot[c] = k;
         queue.push(c);

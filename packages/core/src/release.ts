@@ -1,24 +1,9 @@
 import { EVENT_BITS } from './events.js';
 import type { Heap } from './heap.js';
 import { guarded } from './host.js';
+import { F, K, R } from './layout.js';
 import type { ObjIndex } from './ref.js';
-import {
-  F_FINALIZED,
-  F_FINALIZER,
-  F_RELEASING,
-  F_TRACKED,
-  R_FLAGS,
-  R_HEADER,
-  R_SLOT_LEN,
-  R_SLOT_OFF,
-  R_TYPE,
-  REC_HALVES,
-  REC_WORDS,
-  RECORD_BYTES,
-} from './tables.js';
 import { clearWeakrefsOnDeath } from './weakrefs.js';
-
-const START = -1;
 
 /**
  * Releases objects whose reference count reached zero, in CPython's order: the finalizer first
@@ -41,7 +26,7 @@ export class ReleaseEngine {
     const base = stack.length;
     this.depth++;
     try {
-      stack.push(root, START);
+      stack.push(root, K.START);
       while (stack.length > base) this.advance(stack);
     } finally {
       this.depth--;
@@ -56,7 +41,7 @@ export class ReleaseEngine {
     const n = stack.length;
     const obj = stack[n - 2];
     let cursor = stack[n - 1];
-    if (cursor === START) {
+    if (cursor === K.START) {
       if (!this.begin(obj)) {
         // Popping is cheaper than setting the length, which calls into the engine.
         stack.pop();
@@ -66,12 +51,12 @@ export class ReleaseEngine {
       cursor = 0;
     }
     let t = heap.tables;
-    const w = obj * REC_WORDS;
-    const len = t.i32[w + R_SLOT_LEN];
-    const info = heap.types.get(t.u16[obj * REC_HALVES + R_TYPE]);
+    const w = obj * R.WORDS;
+    const len = t.i32[w + R.SLOT_LEN];
+    const info = heap.types.get(t.u16[obj * R.HALVES + R.TYPE]);
     const reverse = info.releaseOrder === 'reverse';
     // Header slots go first, in order; the release order applies to the items after them.
-    const h = t.u8[obj * RECORD_BYTES + R_HEADER];
+    const h = t.u8[obj * R.BYTES + R.HEADER];
     const deferred = info.deferLastHeader && h > 0 ? h - 1 : info.deferFirstSlot && len > 0 ? 0 : -1;
     const zeroHook = heap.collector.doRefcountZero;
     while (cursor < len) {
@@ -79,7 +64,7 @@ export class ReleaseEngine {
       cursor++;
       if (k === deferred) continue;
       const data = heap.slots.data;
-      const p = t.i32[w + R_SLOT_OFF] + k;
+      const p = t.i32[w + R.SLOT_OFF] + k;
       const child = data[p];
       if (child === 0) continue;
       data[p] = 0;
@@ -90,7 +75,7 @@ export class ReleaseEngine {
         continue;
       }
       stack[n - 1] = cursor;
-      stack.push(child, START);
+      stack.push(child, K.START);
       return;
     }
     stack.pop();
@@ -99,24 +84,24 @@ export class ReleaseEngine {
       heap.freeIndex(obj, heap.freeCause);
       return;
     }
-    const p = t.i32[w + R_SLOT_OFF] + deferred;
+    const p = t.i32[w + R.SLOT_OFF] + deferred;
     const last = heap.slots.data[p];
     heap.slots.data[p] = 0;
     heap.freeIndex(obj, heap.freeCause);
     if (last === 0 || !heap.decReachesZero(last)) return;
     if (zeroHook) zeroHook.call(heap.collector, last);
-    else stack.push(last, START);
+    else stack.push(last, K.START);
   }
 
   /** Runs the finalizer and clears weak references; false if the object was resurrected. */
   private begin(obj: ObjIndex): boolean {
     const heap = this.heap;
     const u16 = heap.tables.u16;
-    const at = obj * REC_HALVES + R_FLAGS;
+    const at = obj * R.HALVES + R.FLAGS;
     const flags = u16[at];
-    u16[at] = flags | F_RELEASING;
-    if (flags & F_TRACKED) heap.untrackIndex(obj);
-    if ((flags & (F_FINALIZER | F_FINALIZED)) === F_FINALIZER && !this.finalize(obj)) return false;
+    u16[at] = flags | F.RELEASING;
+    if (flags & F.TRACKED) heap.untrackIndex(obj);
+    if ((flags & (F.FINALIZER | F.FINALIZED)) === F.FINALIZER && !this.finalize(obj)) return false;
     const wrHead = heap.tables.wrHead;
     if (wrHead.length !== 0 && wrHead[obj] !== 0) clearWeakrefsOnDeath(heap, obj);
     return true;
@@ -127,7 +112,7 @@ export class ReleaseEngine {
     const heap = this.heap;
     const t = heap.tables;
     const container = heap.types.get(t.type(obj)).container;
-    t.setFlags(obj, t.flags(obj) | F_FINALIZED);
+    t.setFlags(obj, t.flags(obj) | F.FINALIZED);
     t.setRc(obj, 1);
     // CPython tracks the object again while its finalizer runs.
     if (container) heap.trackIndex(obj);
@@ -135,21 +120,21 @@ export class ReleaseEngine {
     const left = heap.tables.rc(obj) - 1;
     heap.tables.setRc(obj, left);
     if (left > 0) {
-      heap.tables.setFlags(obj, heap.tables.flags(obj) & ~F_RELEASING);
+      heap.tables.setFlags(obj, heap.tables.flags(obj) & ~F.RELEASING);
       heap.metrics.resurrections++;
       if (heap.events.mask & EVENT_BITS.resurrected) {
         heap.events.emit({ kind: 'resurrected', step: heap.step, obj: heap.ref(obj) });
       }
       return false;
     }
-    if (heap.tables.flags(obj) & F_TRACKED) heap.untrackIndex(obj);
+    if (heap.tables.flags(obj) & F.TRACKED) heap.untrackIndex(obj);
     return true;
   }
 }
 
 /** Runs `obj`'s finalizer through the heap's host, recording the run. */
 export function runFinalizerOf(heap: Heap, obj: ObjIndex): void {
-  heap.tables.setFlags(obj, heap.tables.flags(obj) | F_FINALIZED);
+  heap.tables.setFlags(obj, heap.tables.flags(obj) | F.FINALIZED);
   heap.metrics.finalizersRun++;
   const ref = heap.ref(obj);
   if (heap.events.mask & EVENT_BITS['finalizer-run']) {

@@ -1,8 +1,8 @@
 import { HeapError } from './errors.js';
 import { EVENT_BITS, type RootAction } from './events.js';
 import type { Heap } from './heap.js';
+import { F } from './layout.js';
 import { NULL_REF, type ObjIndex, type Ref } from './ref.js';
-import { F_GROWABLE } from './tables.js';
 
 /** A frame as viewers see it. */
 export interface FrameView {
@@ -226,7 +226,7 @@ export class RootSet {
   popAppend(obj: Ref): void {
     this.checkTemps(1);
     const o = this.heap.index(obj);
-    if ((this.heap.tables.flags(o) & F_GROWABLE) === 0) {
+    if ((this.heap.tables.flags(o) & F.GROWABLE) === 0) {
       throw new HeapError(`[heaplab] ${this.heap.describe(o)} is not a growable container`);
     }
     const i = this.stack[--this.top];

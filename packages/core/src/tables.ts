@@ -1,32 +1,33 @@
+import { F, R } from './layout.js';
 import type { ObjIndex } from './ref.js';
 import { SlotPool } from './slot-pool.js';
 
 /** Object flag: the index holds a live object. */
-export const F_ALIVE = 1;
+export const F_ALIVE: number = F.ALIVE;
 /** Object flag: the object has a finalizer. */
-export const F_FINALIZER = 2;
+export const F_FINALIZER: number = F.FINALIZER;
 /** Object flag: the finalizer has run (it never runs twice). */
-export const F_FINALIZED = 4;
+export const F_FINALIZED: number = F.FINALIZED;
 /** Object flag: tracked by a cycle collector. */
-export const F_TRACKED = 8;
+export const F_TRACKED: number = F.TRACKED;
 /** Object flag: never freed; reference count operations are skipped. */
-export const F_IMMORTAL = 16;
+export const F_IMMORTAL: number = F.IMMORTAL;
 /** Object flag: a growable container (its slot count changes). */
-export const F_GROWABLE = 32;
+export const F_GROWABLE: number = F.GROWABLE;
 /** Object flag: the object is a weak reference. */
-export const F_WEAKREF = 64;
+export const F_WEAKREF: number = F.WEAKREF;
 /** Object flag: being released by reference count (not to be released twice). */
-export const F_RELEASING = 128;
+export const F_RELEASING: number = F.RELEASING;
 /** Object flag: a weak reference without callback that is shared by later requests. */
-export const F_WR_BASIC = 256;
+export const F_WR_BASIC: number = F.WR_BASIC;
 /** Object flag: a weak proxy. */
-export const F_WR_PROXY = 512;
+export const F_WR_PROXY: number = F.WR_PROXY;
 /** Object flag: statically placed (its memory does not come from the allocator model). */
-export const F_STATIC = 1024;
+export const F_STATIC: number = F.STATIC;
 /** Object flag: free for a collector to use as its mark bit. */
-export const F_MARK = 2048;
+export const F_MARK: number = F.MARK;
 /** Object flag: the object has a payload (set by {@link HeapTables.setPayload}; the free clears it). */
-export const F_PAYLOAD = 4096;
+export const F_PAYLOAD: number = F.PAYLOAD;
 
 /**
  * Extends the payload array to `capacity` entries of `undefined`, one at a time: an array written
@@ -37,31 +38,31 @@ function fillPayloads(payload: unknown[], capacity: number): void {
 }
 
 /** Bytes of one object's record in {@link HeapTables}: half a cache line. */
-export const RECORD_BYTES = 32;
+export const RECORD_BYTES: number = R.BYTES;
 /** Record size in 32-bit words (`i32`/`u32` index of object `i`'s record: `i * REC_WORDS`). */
-export const REC_WORDS = 8;
+export const REC_WORDS: number = R.WORDS;
 /** Record size in 16-bit units (`u16` index of object `i`'s record: `i * REC_HALVES`). */
-export const REC_HALVES = 16;
+export const REC_HALVES: number = R.HALVES;
 /** Record size in 64-bit units (`f64` index of object `i`'s record: `i * REC_DOUBLES`). */
-export const REC_DOUBLES = 4;
+export const REC_DOUBLES: number = R.DOUBLES;
 /** `u16` offset of the flag bits in a record. */
-export const R_FLAGS = 0;
+export const R_FLAGS: number = R.FLAGS;
 /** `u16` offset of the type id in a record. */
-export const R_TYPE = 1;
+export const R_TYPE: number = R.TYPE;
 /** `i32` offset of the slot region's offset in a record. */
-export const R_SLOT_OFF = 1;
+export const R_SLOT_OFF: number = R.SLOT_OFF;
 /** `i32` offset of the number of slots in use in a record. */
-export const R_SLOT_LEN = 2;
+export const R_SLOT_LEN: number = R.SLOT_LEN;
 /** `u32` offset of the allocation epoch in a record. */
-export const R_EPOCH = 3;
+export const R_EPOCH: number = R.EPOCH;
 /** `u32` offset of the size in bytes in a record. */
-export const R_SIZE = 4;
+export const R_SIZE: number = R.SIZE;
 /** `u8` offset of the slot region's capacity class (`SlotPool.classOf`) in a record. */
-export const R_SLOT_CLASS = 20;
+export const R_SLOT_CLASS: number = R.SLOT_CLASS;
 /** `u8` offset of the header-slot count in a record. */
-export const R_HEADER = 21;
+export const R_HEADER: number = R.HEADER;
 /** `f64` offset of the address in a record. */
-export const R_ADDR = 3;
+export const R_ADDR: number = R.ADDR;
 
 /**
  * The heap's per-object tables, indexed by {@link ObjIndex}. An object's fields (type, flags, slot
@@ -117,7 +118,7 @@ export class HeapTables {
   /** Creates tables for `capacity` objects. */
   constructor(capacity: number) {
     this.capacity = capacity;
-    this.buffer = new ArrayBuffer(capacity * RECORD_BYTES);
+    this.buffer = new ArrayBuffer(capacity * R.BYTES);
     this.i32 = new Int32Array(this.buffer);
     this.u32 = new Uint32Array(this.buffer);
     this.u16 = new Uint16Array(this.buffer);
@@ -136,19 +137,19 @@ export class HeapTables {
 
   /** Type id of object `i`. */
   type(i: ObjIndex): number {
-    return this.u16[i * REC_HALVES + R_TYPE];
+    return this.u16[i * R.HALVES + R.TYPE];
   }
   /** Sets the type id of object `i`. */
   setType(i: ObjIndex, value: number): void {
-    this.u16[i * REC_HALVES + R_TYPE] = value;
+    this.u16[i * R.HALVES + R.TYPE] = value;
   }
   /** Flag bits (`F_*`) of object `i`. */
   flags(i: ObjIndex): number {
-    return this.u16[i * REC_HALVES + R_FLAGS];
+    return this.u16[i * R.HALVES + R.FLAGS];
   }
   /** Sets the flag bits of object `i`. */
   setFlags(i: ObjIndex, value: number): void {
-    this.u16[i * REC_HALVES + R_FLAGS] = value;
+    this.u16[i * R.HALVES + R.FLAGS] = value;
   }
   /** Reference count of object `i` (maintained only when the collector's traits say so). */
   rc(i: ObjIndex): number {
@@ -160,70 +161,70 @@ export class HeapTables {
   }
   /** Offset of object `i`'s slot region in the slot pool. */
   slotOff(i: ObjIndex): number {
-    return this.i32[i * REC_WORDS + R_SLOT_OFF];
+    return this.i32[i * R.WORDS + R.SLOT_OFF];
   }
   /** Sets the offset of object `i`'s slot region. */
   setSlotOff(i: ObjIndex, value: number): void {
-    this.i32[i * REC_WORDS + R_SLOT_OFF] = value;
+    this.i32[i * R.WORDS + R.SLOT_OFF] = value;
   }
   /** Number of slots object `i` has in use. */
   slotLen(i: ObjIndex): number {
-    return this.i32[i * REC_WORDS + R_SLOT_LEN];
+    return this.i32[i * R.WORDS + R.SLOT_LEN];
   }
   /** Sets the number of slots object `i` has in use. */
   setSlotLen(i: ObjIndex, value: number): void {
-    this.i32[i * REC_WORDS + R_SLOT_LEN] = value;
+    this.i32[i * R.WORDS + R.SLOT_LEN] = value;
   }
   /** Capacity of object `i`'s slot region. */
   slotCap(i: ObjIndex): number {
-    return SlotPool.capacityOfClass(this.u8[i * RECORD_BYTES + R_SLOT_CLASS]);
+    return SlotPool.capacityOfClass(this.u8[i * R.BYTES + R.SLOT_CLASS]);
   }
   /** Sets the capacity of object `i`'s slot region (a capacity {@link SlotPool} reserves). */
   setSlotCap(i: ObjIndex, value: number): void {
-    this.u8[i * RECORD_BYTES + R_SLOT_CLASS] = SlotPool.classOf(value);
+    this.u8[i * R.BYTES + R.SLOT_CLASS] = SlotPool.classOf(value);
   }
   /** Allocation epoch of index `i`; odd while alive, so stale handles never match. */
   epoch(i: ObjIndex): number {
-    return this.u32[i * REC_WORDS + R_EPOCH];
+    return this.u32[i * R.WORDS + R.EPOCH];
   }
   /** Sets the allocation epoch of index `i`. */
   setEpoch(i: ObjIndex, value: number): void {
-    this.u32[i * REC_WORDS + R_EPOCH] = value;
+    this.u32[i * R.WORDS + R.EPOCH] = value;
   }
   /** Size in bytes of object `i` (its block plus its auxiliary block). */
   size(i: ObjIndex): number {
-    return this.u32[i * REC_WORDS + R_SIZE];
+    return this.u32[i * R.WORDS + R.SIZE];
   }
   /** Sets the size in bytes of object `i`. */
   setSize(i: ObjIndex, value: number): void {
-    this.u32[i * REC_WORDS + R_SIZE] = value;
+    this.u32[i * R.WORDS + R.SIZE] = value;
   }
   /**
    * Header slots of object `i`: how many leading slots the item operations of `Heap` skip (a
    * Python object's `__dict__` and class before a list's items). Collectors see all slots.
    */
   header(i: ObjIndex): number {
-    return this.u8[i * RECORD_BYTES + R_HEADER];
+    return this.u8[i * R.BYTES + R.HEADER];
   }
   /** Sets the number of header slots of object `i`. */
   setHeader(i: ObjIndex, value: number): void {
-    this.u8[i * RECORD_BYTES + R_HEADER] = value;
+    this.u8[i * R.BYTES + R.HEADER] = value;
   }
   /** Address of object `i`: what `id()` shows. */
   addr(i: ObjIndex): number {
-    return this.f64[i * REC_DOUBLES + R_ADDR];
+    return this.f64[i * R.DOUBLES + R.ADDR];
   }
   /** Sets the address of object `i`. */
   setAddr(i: ObjIndex, value: number): void {
-    this.f64[i * REC_DOUBLES + R_ADDR] = value;
+    this.f64[i * R.DOUBLES + R.ADDR] = value;
   }
 
   /** Sets the payload of object `i` (`undefined` for none). */
   setPayload(i: ObjIndex, value: unknown): void {
     this.payload[i] = value;
-    const at = i * REC_HALVES + R_FLAGS;
-    if (value === undefined) this.u16[at] &= ~F_PAYLOAD;
-    else this.u16[at] |= F_PAYLOAD;
+    const at = i * R.HALVES + R.FLAGS;
+    if (value === undefined) this.u16[at] &= ~F.PAYLOAD;
+    else this.u16[at] |= F.PAYLOAD;
   }
 
   /** Whether the weak-reference tables exist yet. */
@@ -250,7 +251,7 @@ export class HeapTables {
   /** Grows every table to hold `capacity` objects. */
   grow(capacity: number): void {
     this.capacity = capacity;
-    const buffer = new ArrayBuffer(capacity * RECORD_BYTES);
+    const buffer = new ArrayBuffer(capacity * R.BYTES);
     new Uint8Array(buffer).set(this.u8);
     this.buffer = buffer;
     this.i32 = new Int32Array(buffer);

@@ -1,8 +1,9 @@
 import type { WorkCounts } from './collector.js';
 import type { FreeCause } from './events.js';
 import type { Heap } from './heap.js';
+import { F, R } from './layout.js';
 import type { ObjIndex } from './ref.js';
-import { F_ALIVE, type ObjectField, R_SLOT_LEN, R_SLOT_OFF, REC_WORDS } from './tables.js';
+import type { ObjectField } from './tables.js';
 
 /** Objects {@link Marker.drain} takes off the worklist at a time (measured best on the core bench). */
 const SCAN_BATCH = 8;
@@ -99,8 +100,8 @@ export class Marker {
       const k = Math.min(sp, SCAN_BATCH);
       for (let j = 0; j < k; j++) {
         const o = stack[sp - 1 - j];
-        offs[j] = words[o * REC_WORDS + R_SLOT_OFF];
-        lens[j] = words[o * REC_WORDS + R_SLOT_LEN];
+        offs[j] = words[o * R.WORDS + R.SLOT_OFF];
+        lens[j] = words[o * R.WORDS + R.SLOT_LEN];
       }
       for (let j = 0; j < k; j++) touched ^= data[offs[j]];
       sp -= k;
@@ -137,7 +138,7 @@ export class Marker {
     const t = this.heap.tables;
     const marks = this.marks.data;
     for (let i = 1, end = this.heap.indexBound; i < end; i++) {
-      if (t.flags(i) & F_ALIVE && marks[i] !== this.epoch) out.push(i);
+      if (t.flags(i) & F.ALIVE && marks[i] !== this.epoch) out.push(i);
     }
     return out;
   }
@@ -153,6 +154,6 @@ export function sweepObjects(
   const t = heap.tables;
   for (const i of garbage) {
     work.objectsVisited++;
-    if (t.flags(i) & F_ALIVE) heap.freeIndex(i, cause);
+    if (t.flags(i) & F.ALIVE) heap.freeIndex(i, cause);
   }
 }

@@ -2,8 +2,8 @@ import { HeapError } from './errors.js';
 import { EVENT_BITS } from './events.js';
 import type { Heap } from './heap.js';
 import { guarded } from './host.js';
+import { F } from './layout.js';
 import { NULL_REF, type ObjIndex, type Ref } from './ref.js';
-import { F_WEAKREF, F_WR_BASIC, F_WR_PROXY } from './tables.js';
 import type { TypeId } from './type-registry.js';
 
 /** Options of {@link Heap.createWeakref}. */
@@ -42,11 +42,11 @@ export function createWeakref(heap: Heap, type: TypeId, target: Ref, options: We
   let basicRef = 0;
   let basicProxy = 0;
   let second = t.wrHead[ti];
-  if (second !== 0 && (t.flags(second) & (F_WR_BASIC | F_WR_PROXY)) === F_WR_BASIC) {
+  if (second !== 0 && (t.flags(second) & (F.WR_BASIC | F.WR_PROXY)) === F.WR_BASIC) {
     basicRef = second;
     second = t.wrNext[second];
   }
-  if (second !== 0 && (t.flags(second) & (F_WR_BASIC | F_WR_PROXY)) === (F_WR_BASIC | F_WR_PROXY))
+  if (second !== 0 && (t.flags(second) & (F.WR_BASIC | F.WR_PROXY)) === (F.WR_BASIC | F.WR_PROXY))
     basicProxy = second;
   if (basic) {
     const existing = proxy ? basicProxy : basicRef;
@@ -59,17 +59,17 @@ export function createWeakref(heap: Heap, type: TypeId, target: Ref, options: We
   const wr = heap.alloc(type, Math.max(1, options.slots ?? 1));
   const w = heap.index(wr);
   t = heap.tables;
-  t.setFlags(w, t.flags(w) | (F_WEAKREF | (basic ? F_WR_BASIC : 0) | (proxy ? F_WR_PROXY : 0)));
+  t.setFlags(w, t.flags(w) | (F.WEAKREF | (basic ? F.WR_BASIC : 0) | (proxy ? F.WR_PROXY : 0)));
   t.wrTarget[w] = ti;
   if (callback !== NULL_REF) heap.writeSlot(w, 0, heap.index(callback));
   // The referent may have changed its list while the allocation ran a collection: look again.
   basicRef =
-    t.wrHead[ti] !== 0 && (t.flags(t.wrHead[ti]) & (F_WR_BASIC | F_WR_PROXY)) === F_WR_BASIC
+    t.wrHead[ti] !== 0 && (t.flags(t.wrHead[ti]) & (F.WR_BASIC | F.WR_PROXY)) === F.WR_BASIC
       ? t.wrHead[ti]
       : 0;
   const afterRef = basicRef !== 0 ? t.wrNext[basicRef] : t.wrHead[ti];
   basicProxy =
-    afterRef !== 0 && (t.flags(afterRef) & (F_WR_BASIC | F_WR_PROXY)) === (F_WR_BASIC | F_WR_PROXY)
+    afterRef !== 0 && (t.flags(afterRef) & (F.WR_BASIC | F.WR_PROXY)) === (F.WR_BASIC | F.WR_PROXY)
       ? afterRef
       : 0;
   let prev = 0;
@@ -184,7 +184,7 @@ export function clearWeakrefsToGarbage(
   const t = heap.tables;
   if (t.wrHead.length === 0) return withCallbacks;
   for (const obj of garbage) {
-    if (t.flags(obj) & F_WEAKREF) clearWeakref(heap, obj);
+    if (t.flags(obj) & F.WEAKREF) clearWeakref(heap, obj);
     for (let w = t.wrHead[obj]; w !== 0; w = t.wrHead[obj]) {
       clearWeakref(heap, w);
       if (!isGarbage(w) && t.slotLen(w) > 0 && heap.slots.data[t.slotOff(w)] !== 0) withCallbacks.push(w);

@@ -1,0 +1,71 @@
+/**
+ * The record layout and flag bits as compile-time constants, for core's own hot paths: the bundler
+ * writes their values into the code, where a module-level constant would be read from memory (and
+ * checked) at every use. The public names (`F_ALIVE`, `R_SLOT_OFF`, `REC_WORDS`...) in `tables.ts`
+ * have the same values; `layout.test.ts` checks that they agree.
+ * @internal
+ * @module
+ */
+
+/** Object flag bits (public as `F_*`). */
+export enum F {
+  ALIVE = 1,
+  FINALIZER = 2,
+  FINALIZED = 4,
+  TRACKED = 8,
+  IMMORTAL = 16,
+  GROWABLE = 32,
+  WEAKREF = 64,
+  RELEASING = 128,
+  WR_BASIC = 256,
+  WR_PROXY = 512,
+  STATIC = 1024,
+  MARK = 2048,
+  PAYLOAD = 4096,
+}
+
+/** Record size and field offsets (public as `RECORD_BYTES`, `REC_*` and `R_*`). */
+export enum R {
+  /** Bytes per record. */
+  BYTES = 32,
+  /** 32-bit words per record. */
+  WORDS = 8,
+  /** 16-bit halves per record. */
+  HALVES = 16,
+  /** Doubles per record. */
+  DOUBLES = 4,
+  /** `u16` offset of the flag bits. */
+  FLAGS = 0,
+  /** `u16` offset of the type id. */
+  TYPE = 1,
+  /** `i32` offset of the slot region's offset. */
+  SLOT_OFF = 1,
+  /** `i32` offset of the number of slots in use. */
+  SLOT_LEN = 2,
+  /** `u32` offset of the allocation epoch. */
+  EPOCH = 3,
+  /** `u32` offset of the size in bytes. */
+  SIZE = 4,
+  /** `u8` offset of the slot region's capacity class. */
+  SLOT_CLASS = 20,
+  /** `u8` offset of the header-slot count. */
+  HEADER = 21,
+  /** `f64` offset of the address. */
+  ADDR = 3,
+}
+
+/** The event bits core's hot paths test (public as `EVENT_BITS`). */
+export enum E {
+  ALLOCATED = 1,
+  FREED = 2,
+  REFCOUNT = 4,
+  WRITE = 8,
+}
+
+/** Other constants of core's hot paths. */
+export enum K {
+  /** Epochs wrap here, so that handles (`epoch * 2^24 + index`) stay below 2^52. */
+  EPOCH_WRAP = 268435456,
+  /** The release engine's cursor of an object whose release has not begun. */
+  START = -1,
+}
