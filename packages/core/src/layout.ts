@@ -1,5 +1,5 @@
 /**
- * The record layout and flag bits as compile-time constants, for core's own hot paths: the bundler
+ * The record layout and flag bits as enums, for core's own hot paths: the bundler
  * writes their values into the code, where a module-level constant would be read from memory (and
  * checked) at every use. The public names (`F_ALIVE`, `R_SLOT_OFF`, `REC_WORDS`...) in `tables.ts`
  * have the same values; `layout.test.ts` checks that they agree.

@@ -8,7 +8,7 @@ import {
 } from '@heaplab/core';
 import type { CollectorWithGc, GcApi } from './gc-api.js';
 import { GcModule } from './gc-module.js';
-import { GcState, K_CONTAINER } from './gc-state.js';
+import { GcState, Kind } from './gc-state.js';
 import { chooseGeneration, collectGeneration } from './generational.js';
 import { collectIncremental } from './incremental.js';
 import type { GenerationalOptions } from './options.js';
@@ -72,7 +72,7 @@ class GenerationalCollector implements CollectorWithGc {
   doAllocate(obj: ObjIndex, fromFreeList: boolean): void {
     const s = this.s;
     if (fromFreeList || s.profile.youngCount !== 'allocations') return;
-    if ((s.kind(s.heap.tables.type(obj)) & K_CONTAINER) === 0) return;
+    if ((s.kind(s.heap.tables.type(obj)) & Kind.CONTAINER) === 0) return;
     s.counts[0]++;
     this.maybeTrigger();
   }
@@ -80,7 +80,7 @@ class GenerationalCollector implements CollectorWithGc {
   doFree(obj: ObjIndex, toFreeList: boolean): void {
     const s = this.s;
     if (toFreeList || s.profile.youngCount !== 'allocations' || s.counts[0] === 0) return;
-    if (s.kind(s.heap.tables.type(obj)) & K_CONTAINER) s.counts[0]--;
+    if (s.kind(s.heap.tables.type(obj)) & Kind.CONTAINER) s.counts[0]--;
   }
 
   doTrack(obj: ObjIndex): void {

@@ -1,7 +1,7 @@
 import { hexAddress } from '@heaplab/core';
 import { DEBUG_COLLECTABLE, DEBUG_STATS } from './gc-api.js';
 import type { ListId } from './gc-lists.js';
-import { type GcState, GEN_LIST, PERMANENT } from './gc-state.js';
+import { type GcState, GEN_LIST, L } from './gc-state.js';
 
 /** What CPython prints under `DEBUG_STATS` when a collection starts; returns the start time. */
 export function debugStart(s: GcState, generation: number): number {
@@ -10,7 +10,7 @@ export function debugStart(s: GcState, generation: number): number {
   const sizes = GEN_LIST.map((l) => s.lists.size(l)).join(' ');
   write(`gc: collecting generation ${generation}...\n`);
   write(`gc: objects in each generation: ${sizes}\n`);
-  write(`gc: objects in permanent generation: ${s.lists.size(PERMANENT)}\n`);
+  write(`gc: objects in permanent generation: ${s.lists.size(L.PERMANENT)}\n`);
   return performance.now();
 }
 

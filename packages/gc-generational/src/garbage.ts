@@ -12,16 +12,7 @@ import {
 import { debugCollectable } from './debug-output.js';
 import { DEBUG_SAVEALL } from './gc-api.js';
 import type { ListId } from './gc-lists.js';
-import {
-  type GcState,
-  K_CLEAR_NONE,
-  K_CLEAR_REVERSE,
-  NOT_COLLECTING,
-  SEEN,
-  STILL_UNREACHABLE,
-  UNREACHABLE,
-  WEAKREF_CALLBACKS,
-} from './gc-state.js';
+import { type GcState, Kind, L, Refs } from './gc-state.js';
 import { deduceUnreachable, hasPendingFinalizers } from './unreachable.js';
 
 /** What handling the unreachable set found. */
@@ -43,20 +34,20 @@ export function handleUnreachable(s: GcState, old: ListId, work: WorkCounts): Ga
   const cause = context.freeCause;
   context.freeCause = 'cycle';
   try {
-    debugCollectable(s, UNREACHABLE);
+    debugCollectable(s, L.UNREACHABLE);
     const metrics = context.metrics;
     const hostRuns = metrics.callbacksRun + metrics.finalizersRun;
     let collected = handleWeakrefs(s, old);
-    if (hasPendingFinalizers(s, UNREACHABLE)) finalizeGarbage(s);
+    if (hasPendingFinalizers(s, L.UNREACHABLE)) finalizeGarbage(s);
     if (metrics.callbacksRun + metrics.finalizersRun !== hostRuns) {
       handleResurrected(s, old, work);
     } else {
       // No mutator code ran since the unreachable set was computed, so recomputing it would
       // move every object to the same place: just rename the list.
-      s.lists.init(STILL_UNREACHABLE);
-      s.lists.merge(UNREACHABLE, STILL_UNREACHABLE);
+      s.lists.init(L.STILL_UNREACHABLE);
+      s.lists.merge(L.UNREACHABLE, L.STILL_UNREACHABLE);
     }
-    collected += s.lists.size(STILL_UNREACHABLE);
+    collected += s.lists.size(L.STILL_UNREACHABLE);
     deleteGarbage(s, old, work);
     return { collected, uncollectable: 0 };
   } finally {
@@ -75,16 +66,16 @@ function handleWeakrefs(s: GcState, old: ListId): number {
   if (!heap.tables.hasWeakTables) return 0;
   const pending = clearWeakrefsToGarbage(
     heap,
-    s.lists.toArray(UNREACHABLE),
-    (w) => s.refs(w) !== NOT_COLLECTING,
+    s.lists.toArray(L.UNREACHABLE),
+    (w) => s.refs(w) !== Refs.NOT_COLLECTING,
   );
   if (pending.length === 0) return 0;
   const lists = s.lists;
-  lists.init(WEAKREF_CALLBACKS);
+  lists.init(L.WEAKREF_CALLBACKS);
   const epochs = pending.map((w) => heap.tables.epoch(w));
   for (const w of pending) {
     heap.inc(w);
-    if (lists.inList(w)) lists.move(w, WEAKREF_CALLBACKS);
+    if (lists.inList(w)) lists.move(w, L.WEAKREF_CALLBACKS);
   }
   let freed = 0;
   pending.forEach((w, k) => {
@@ -94,7 +85,7 @@ function handleWeakrefs(s: GcState, old: ListId): number {
     heap.dec(w);
     const alive = heap.tables.epoch(w) === epochs[k] && (heap.tables.flags(w) & F_ALIVE) !== 0;
     if (!alive) freed++;
-    else if (lists.first(WEAKREF_CALLBACKS) === w) lists.move(w, old);
+    else if (lists.first(L.WEAKREF_CALLBACKS) === w) lists.move(w, old);
   });
   return freed;
 }
@@ -106,22 +97,22 @@ function handleWeakrefs(s: GcState, old: ListId): number {
 function finalizeGarbage(s: GcState): void {
   const heap = s.heap;
   const lists = s.lists;
-  lists.init(SEEN);
-  for (let o = lists.first(UNREACHABLE); o !== 0; o = lists.first(UNREACHABLE)) {
-    lists.move(o, SEEN);
+  lists.init(L.SEEN);
+  for (let o = lists.first(L.UNREACHABLE); o !== 0; o = lists.first(L.UNREACHABLE)) {
+    lists.move(o, L.SEEN);
     if ((heap.tables.flags(o) & (F_FINALIZER | F_FINALIZED)) === F_FINALIZER && s.isContainer(o)) {
       heap.inc(o);
       heap.runFinalizer(o);
       heap.dec(o);
     }
   }
-  lists.merge(SEEN, UNREACHABLE);
+  lists.merge(L.SEEN, L.UNREACHABLE);
 }
 
 /** CPython's `handle_resurrected_objects`: what became reachable again goes to `old`. */
 function handleResurrected(s: GcState, old: ListId, work: WorkCounts): void {
-  deduceUnreachable(s, UNREACHABLE, STILL_UNREACHABLE, work);
-  s.lists.merge(UNREACHABLE, old);
+  deduceUnreachable(s, L.UNREACHABLE, L.STILL_UNREACHABLE, work);
+  s.lists.merge(L.UNREACHABLE, old);
 }
 
 /**
@@ -136,20 +127,20 @@ function deleteGarbage(s: GcState, old: ListId, work: WorkCounts): void {
   const saveAll = (s.debug & DEBUG_SAVEALL) !== 0 && s.garbage !== NULL_REF && heap.isAlive(s.garbage);
   const garbageList = saveAll ? heap.index(s.garbage) : 0;
   const freedBefore = heap.metrics.frees;
-  for (let o = lists.first(STILL_UNREACHABLE); o !== 0; o = lists.first(STILL_UNREACHABLE)) {
+  for (let o = lists.first(L.STILL_UNREACHABLE); o !== 0; o = lists.first(L.STILL_UNREACHABLE)) {
     if (saveAll) heap.appendIndex(garbageList, o, false);
     else {
       const k = s.kind(heap.tables.type(o));
-      if ((k & K_CLEAR_NONE) === 0 || heap.tables.header(o) !== 0) {
+      if ((k & Kind.CLEAR_NONE) === 0 || heap.tables.header(o) !== 0) {
         heap.inc(o);
         if (heap.tables.header(o) !== 0) clearHeader(s, o);
-        if ((k & K_CLEAR_NONE) === 0) clearReferences(s, o, (k & K_CLEAR_REVERSE) !== 0);
+        if ((k & Kind.CLEAR_NONE) === 0) clearReferences(s, o, (k & Kind.CLEAR_REVERSE) !== 0);
         heap.dec(o);
       }
     }
     work.objectsVisited++;
-    if (lists.first(STILL_UNREACHABLE) === o) {
-      s.setRefs(o, NOT_COLLECTING);
+    if (lists.first(L.STILL_UNREACHABLE) === o) {
+      s.setRefs(o, Refs.NOT_COLLECTING);
       lists.move(o, old);
     }
   }

@@ -6,25 +6,28 @@ export type ListId = number;
 /** The most lists a {@link GcLists} holds. */
 export const MAX_LISTS = 16;
 
-/** Values per object in {@link GcLists.links}. */
-export const LINK_STRIDE = 2;
-/** Offset of the next node in an object's links. */
-export const NEXT = 0;
-/** Offset of the previous node. */
-export const PREV = 1;
+/** Where an object's list links are in {@link GcLists.links}. */
+export enum Link {
+  /** Values per object. */
+  STRIDE = 2,
+  /** Offset of the next node in an object's links. */
+  NEXT = 0,
+  /** Offset of the previous node. */
+  PREV = 1,
+}
 
 /**
  * CPython's GC lists: intrusive doubly linked lists threaded through per-object links, so
  * appending, unlinking, moving and merging whole lists are O(1), as with the `PyGC_Head` links.
  * A list's head is the negative node `-id`; an object that is in no list has `next` 0.
  *
- * An object's two links are adjacent ({@link LINK_STRIDE} values per object), as in CPython's
+ * An object's two links are adjacent ({@link Link.STRIDE} values per object), as in CPython's
  * `PyGC_Head`, so unlinking a dying object costs one memory access for both. Its collection state
  * (`gc_refs`) is a separate, compact array: a collection reads it at random for every reference
  * it follows, and a quarter of the bytes to cover keeps more of it in cache.
  */
 export class GcLists {
-  /** Object `o`'s links: `data[o * LINK_STRIDE + NEXT]` and `data[o * LINK_STRIDE + PREV]`. */
+  /** Object `o`'s links: `data[o * Link.STRIDE + Link.NEXT]` and `data[o * Link.STRIDE + Link.PREV]`. */
   readonly links: ObjectField<Int32Array>;
   /** Collection state of each object (`gc_refs`; 0: not being collected). */
   readonly refs: ObjectField<Int32Array>;
@@ -35,7 +38,7 @@ export class GcLists {
 
   /** Creates the lists' fields on `heap`; every list starts empty. */
   constructor(heap: Heap) {
-    this.links = heap.createField(Int32Array, LINK_STRIDE);
+    this.links = heap.createField(Int32Array, Link.STRIDE);
     this.refs = heap.createField(Int32Array);
     for (let id = 1; id < MAX_LISTS; id++) this.init(id);
   }
@@ -59,13 +62,13 @@ export class GcLists {
 
   /** The object after `obj` in its list, or 0 at the end. */
   after(obj: ObjIndex): ObjIndex {
-    const n = this.links.data[obj * LINK_STRIDE + NEXT];
+    const n = this.links.data[obj * Link.STRIDE + Link.NEXT];
     return Math.max(n, 0);
   }
 
   /** Whether `obj` is in some list. */
   inList(obj: ObjIndex): boolean {
-    return this.links.data[obj * LINK_STRIDE + NEXT] !== 0;
+    return this.links.data[obj * Link.STRIDE + Link.NEXT] !== 0;
   }
 
   /** Appends `obj` (in no list) at the end of list `id`. */
@@ -76,8 +79,8 @@ export class GcLists {
   /** Unlinks `obj` from whatever list holds it. */
   remove(obj: ObjIndex): void {
     unlinkNode(this.links.data, this.headNext, this.headPrev, obj);
-    this.links.data[obj * LINK_STRIDE + NEXT] = 0;
-    this.links.data[obj * LINK_STRIDE + PREV] = 0;
+    this.links.data[obj * Link.STRIDE + Link.NEXT] = 0;
+    this.links.data[obj * Link.STRIDE + Link.PREV] = 0;
   }
 
   /**
@@ -86,11 +89,11 @@ export class GcLists {
    */
   untrack(obj: ObjIndex): void {
     const links = this.links.data;
-    const at = obj * LINK_STRIDE;
-    if (links[at + NEXT] !== 0) {
+    const at = obj * Link.STRIDE;
+    if (links[at + Link.NEXT] !== 0) {
       unlinkNode(links, this.headNext, this.headPrev, obj);
-      links[at + NEXT] = 0;
-      links[at + PREV] = 0;
+      links[at + Link.NEXT] = 0;
+      links[at + Link.PREV] = 0;
     }
     this.refs.data[obj] = 0;
   }
@@ -107,10 +110,10 @@ export class GcLists {
     const first = this.headNext[from];
     const last = this.headPrev[from];
     const tail = this.headPrev[to];
-    links[first * LINK_STRIDE + PREV] = tail;
+    links[first * Link.STRIDE + Link.PREV] = tail;
     if (tail < 0) this.headNext[to] = first;
-    else links[tail * LINK_STRIDE + NEXT] = first;
-    links[last * LINK_STRIDE + NEXT] = -to;
+    else links[tail * Link.STRIDE + Link.NEXT] = first;
+    links[last * Link.STRIDE + Link.NEXT] = -to;
     this.headPrev[to] = last;
     this.init(from);
   }
@@ -119,7 +122,7 @@ export class GcLists {
   size(id: ListId): number {
     const links = this.links.data;
     let n = 0;
-    for (let o = this.headNext[id]; o > 0; o = links[o * LINK_STRIDE + NEXT]) n++;
+    for (let o = this.headNext[id]; o > 0; o = links[o * Link.STRIDE + Link.NEXT]) n++;
     return n;
   }
 
@@ -127,19 +130,19 @@ export class GcLists {
   toArray(id: ListId): ObjIndex[] {
     const links = this.links.data;
     const out: ObjIndex[] = [];
-    for (let o = this.headNext[id]; o > 0; o = links[o * LINK_STRIDE + NEXT]) out.push(o);
+    for (let o = this.headNext[id]; o > 0; o = links[o * Link.STRIDE + Link.NEXT]) out.push(o);
     return out;
   }
 }
 
 /** Unlinks `node` from its list on raw arrays (its own links are left as they were). */
 function unlinkNode(links: Int32Array, headNext: Int32Array, headPrev: Int32Array, node: ObjIndex): void {
-  const p = links[node * LINK_STRIDE + PREV];
-  const n = links[node * LINK_STRIDE + NEXT];
+  const p = links[node * Link.STRIDE + Link.PREV];
+  const n = links[node * Link.STRIDE + Link.NEXT];
   if (p < 0) headNext[-p] = n;
-  else links[p * LINK_STRIDE + NEXT] = n;
+  else links[p * Link.STRIDE + Link.NEXT] = n;
   if (n < 0) headPrev[-n] = p;
-  else links[n * LINK_STRIDE + PREV] = p;
+  else links[n * Link.STRIDE + Link.PREV] = p;
 }
 
 /** Appends `node` at the end of list `to` on raw arrays. */
@@ -151,10 +154,10 @@ function appendNode(
   to: ListId,
 ): void {
   const last = headPrev[to];
-  links[node * LINK_STRIDE + PREV] = last;
-  links[node * LINK_STRIDE + NEXT] = -to;
+  links[node * Link.STRIDE + Link.PREV] = last;
+  links[node * Link.STRIDE + Link.NEXT] = -to;
   if (last < 0) headNext[to] = node;
-  else links[last * LINK_STRIDE + NEXT] = node;
+  else links[last * Link.STRIDE + Link.NEXT] = node;
   headPrev[to] = node;
 }
 

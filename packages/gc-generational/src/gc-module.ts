@@ -1,7 +1,7 @@
 import { F_FINALIZED, F_TRACKED, type ObjIndex, type Ref } from '@heaplab/core';
 import { type GcApi, type GcCallbackInvoker, GcError, type GcGenerationStats } from './gc-api.js';
 import type { ListId } from './gc-lists.js';
-import { type GcState, PERMANENT } from './gc-state.js';
+import { type GcState, L } from './gc-state.js';
 
 const INT_MAX = 2 ** 31 - 1;
 const INT_MIN = -(2 ** 31);
@@ -154,26 +154,26 @@ export class GcModule implements GcApi {
     const s = this.s;
     if (s.profile.design === 'incremental') {
       setSpaceAll(s, s.gen(0), s.visitedSpace);
-      s.lists.merge(s.gen(0), PERMANENT);
+      s.lists.merge(s.gen(0), L.PERMANENT);
       setSpaceAll(s, s.gen(2 - s.visitedSpace), s.visitedSpace);
-      s.lists.merge(s.gen(1), PERMANENT);
-      s.lists.merge(s.gen(2), PERMANENT);
+      s.lists.merge(s.gen(1), L.PERMANENT);
+      s.lists.merge(s.gen(2), L.PERMANENT);
       s.counts.fill(0);
       return;
     }
     // CPython 3.11 zeroes only count[0] here (the loop resets generation 0's count each time).
-    for (const g of [0, 1, 2]) s.lists.merge(s.gen(g), PERMANENT);
+    for (const g of [0, 1, 2]) s.lists.merge(s.gen(g), L.PERMANENT);
     s.counts[0] = 0;
   }
 
   unfreeze(): void {
     const s = this.s;
     const target = s.profile.design === 'incremental' ? s.gen(1 + s.visitedSpace) : s.gen(2);
-    s.lists.merge(PERMANENT, target);
+    s.lists.merge(L.PERMANENT, target);
   }
 
   getFreezeCount(): number {
-    return this.s.lists.size(PERMANENT);
+    return this.s.lists.size(L.PERMANENT);
   }
 
   setDebug(flags: number): void {

@@ -13,45 +13,57 @@ import type { GcProfile } from './profiles.js';
 
 /** List ids. Generations 0..2 are lists 1..3 (3.14: young, old[0], old[1]). */
 export const GEN_LIST = [1, 2, 3] as const;
-/** The permanent generation (`gc.freeze`). */
-export const PERMANENT = 4;
-/** Work list: tentatively unreachable objects. */
-export const UNREACHABLE = 5;
-/** Work list: garbage already offered to finalizers. */
-export const SEEN = 6;
-/** Work list: garbage still unreachable after finalizers. */
-export const STILL_UNREACHABLE = 7;
-/** Work list: weak references whose callbacks are to run. */
-export const WEAKREF_CALLBACKS = 8;
-/** Work list: one increment of the incremental collector. */
-export const INCREMENT = 9;
-/** Work list: survivors of an incremental region. */
-export const SURVIVORS = 10;
-/** Work list: objects being marked reachable by the incremental collector. */
-export const REACHABLE = 11;
+/** List ids of the permanent generation and the work lists (see {@link GEN_LIST}). */
+export enum L {
+  /** The permanent generation (`gc.freeze`). */
+  PERMANENT = 4,
+  /** Work list: tentatively unreachable objects. */
+  UNREACHABLE = 5,
+  /** Work list: garbage already offered to finalizers. */
+  SEEN = 6,
+  /** Work list: garbage still unreachable after finalizers. */
+  STILL_UNREACHABLE = 7,
+  /** Work list: weak references whose callbacks are to run. */
+  WEAKREF_CALLBACKS = 8,
+  /** Work list: one increment of the incremental collector. */
+  INCREMENT = 9,
+  /** Work list: survivors of an incremental region. */
+  SURVIVORS = 10,
+  /** Work list: objects being marked reachable by the incremental collector. */
+  REACHABLE = 11,
+}
 
 /**
- * Collection state (`GcLists.refs`) of an object
- * outside the set being collected (CPython: `PREV_MASK_COLLECTING` clear). Inside the set it
- * holds `gc_refs + 1`; in the tentatively unreachable list, -1 (CPython's
+ * Collection state (`GcLists.refs`) of an object. Outside the set being collected it is
+ * {@link Refs.NOT_COLLECTING} (CPython: `PREV_MASK_COLLECTING` clear); inside the set it holds
+ * `gc_refs + 1`; in the tentatively unreachable list, {@link Refs.TENTATIVE} (CPython's
  * `NEXT_MASK_UNREACHABLE`). One value, so each reference visited costs one access.
  */
-export const NOT_COLLECTING = 0;
-/** Collection state of an object in the tentatively unreachable list (and still being collected). */
-export const TENTATIVE = -1;
+export enum Refs {
+  /** Not being collected. */
+  NOT_COLLECTING = 0,
+  /** In the tentatively unreachable list (and still being collected). */
+  TENTATIVE = -1,
+}
 
-/** Type kind bits (cached per type id). */
-export const K_KNOWN = 1;
-/** The type has a GC header (a container). */
-export const K_CONTAINER = 2;
-/** Untracked at collections when no item may be tracked (tuples). */
-export const K_TUPLE = 4;
-/** Untracked at full collections when no key or value may be tracked (dicts). */
-export const K_DICT = 8;
-/** No clear operation (tuples). */
-export const K_CLEAR_NONE = 16;
-/** Clears references last to first (lists). */
-export const K_CLEAR_REVERSE = 32;
+/**
+ * Type kind bits (cached per type id). These and the other collector constants are enums
+ * so that the bundle writes their values into the hot loops instead of loading a variable.
+ */
+export enum Kind {
+  /** The kind of the type id has been computed. */
+  KNOWN = 1,
+  /** The type has a GC header (a container). */
+  CONTAINER = 2,
+  /** Untracked at collections when no item may be tracked (tuples). */
+  TUPLE = 4,
+  /** Untracked at full collections when no key or value may be tracked (dicts). */
+  DICT = 8,
+  /** No clear operation (tuples). */
+  CLEAR_NONE = 16,
+  /** Clears references last to first (lists). */
+  CLEAR_REVERSE = 32,
+}
 
 /** Mutable statistics of one generation. */
 export interface MutableStats {
@@ -111,7 +123,7 @@ export class GcState {
     this.enabled = enabled;
   }
 
-  /** Collection state of `obj`: see {@link NOT_COLLECTING} and {@link TENTATIVE}. */
+  /** Collection state of `obj`: see {@link Refs.NOT_COLLECTING} and {@link Refs.TENTATIVE}. */
   refs(obj: ObjIndex): number {
     return this.lists.refs.data[obj];
   }
@@ -174,19 +186,19 @@ export class GcState {
 
   private learnKind(typeId: number): number {
     const info = this.heap.types.get(typeId);
-    let k = K_KNOWN;
-    if (info.container) k |= K_CONTAINER;
-    if (info.untrack === 'each-collection') k |= K_TUPLE;
-    if (info.untrack === 'full-collection') k |= K_DICT;
-    if (info.clearOrder === 'none') k |= K_CLEAR_NONE;
-    if (info.clearOrder === 'reverse') k |= K_CLEAR_REVERSE;
+    let k = Kind.KNOWN;
+    if (info.container) k |= Kind.CONTAINER;
+    if (info.untrack === 'each-collection') k |= Kind.TUPLE;
+    if (info.untrack === 'full-collection') k |= Kind.DICT;
+    if (info.clearOrder === 'none') k |= Kind.CLEAR_NONE;
+    if (info.clearOrder === 'reverse') k |= Kind.CLEAR_REVERSE;
     this.kinds[typeId] = k;
     return k;
   }
 
   /** Whether `obj` has a GC header. */
   isContainer(obj: ObjIndex): boolean {
-    return (this.kind(this.heap.tables.type(obj)) & K_CONTAINER) !== 0;
+    return (this.kind(this.heap.tables.type(obj)) & Kind.CONTAINER) !== 0;
   }
 
   /** The generation list of generation `g`. */

@@ -1,7 +1,7 @@
 import type { CollectionContext } from '@heaplab/core';
 import { debugDone, debugStart } from './debug-output.js';
 import { handleUnreachable } from './garbage.js';
-import { type GcState, UNREACHABLE } from './gc-state.js';
+import { type GcState, L } from './gc-state.js';
 import { deduceUnreachable, untrackDicts } from './unreachable.js';
 
 /**
@@ -36,8 +36,8 @@ export function collectGeneration(s: GcState, g: number, context: CollectionCont
   for (let i = 0; i < g; i++) lists.merge(s.gen(i), young);
   const old = g < 2 ? s.gen(g + 1) : young;
   context.phase('update-refs+subtract-refs+move-unreachable+untrack-tuples');
-  const kept = deduceUnreachable(s, young, UNREACHABLE, work, true);
-  if (context.wantsPhaseObjects) context.show(lists.toArray(UNREACHABLE));
+  const kept = deduceUnreachable(s, young, L.UNREACHABLE, work, true);
+  if (context.wantsPhaseObjects) context.show(lists.toArray(L.UNREACHABLE));
   context.phase('promote');
   if (young !== old) {
     if (g === 1) s.longLivedPending += kept;

@@ -2,15 +2,7 @@ import { type CollectionContext, F_TRACKED, type ObjIndex } from '@heaplab/core'
 import { debugDone, debugStart } from './debug-output.js';
 import { handleUnreachable } from './garbage.js';
 import type { ListId } from './gc-lists.js';
-import {
-  type GcState,
-  GEN_LIST,
-  INCREMENT,
-  PERMANENT,
-  REACHABLE,
-  SURVIVORS,
-  UNREACHABLE,
-} from './gc-state.js';
+import { type GcState, GEN_LIST, L } from './gc-state.js';
 import { deduceUnreachable, untrackTuples } from './unreachable.js';
 
 const YOUNG = GEN_LIST[0];
@@ -43,7 +35,7 @@ function setSpace(s: GcState, list: ListId, space: number): void {
 
 /** Collects `from` (survivors go to `to`, which may be `from` itself). */
 function collectRegion(s: GcState, from: ListId, to: ListId, context: CollectionContext, tally: Tally): void {
-  deduceUnreachable(s, from, UNREACHABLE, context.work, true);
+  deduceUnreachable(s, from, L.UNREACHABLE, context.work, true);
   if (from !== to) s.lists.merge(from, to);
   const result = handleUnreachable(s, to, context.work);
   tally.collected += result.collected;
@@ -53,10 +45,10 @@ function collectRegion(s: GcState, from: ListId, to: ListId, context: Collection
 function collectYoung(s: GcState, context: CollectionContext, tally: Tally): void {
   const visited = oldList(s.visitedSpace);
   untrackTuples(s, YOUNG);
-  s.lists.init(SURVIVORS);
+  s.lists.init(L.SURVIVORS);
   setSpace(s, YOUNG, s.visitedSpace);
-  collectRegion(s, YOUNG, SURVIVORS, context, tally);
-  s.lists.merge(SURVIVORS, visited);
+  collectRegion(s, YOUNG, L.SURVIVORS, context, tally);
+  s.lists.merge(L.SURVIVORS, visited);
   s.counts[0] = 0;
   s.counts[1 + s.visitedSpace]++;
 }
@@ -87,19 +79,19 @@ function collectIncrement(s: GcState, context: CollectionContext, tally: Tally):
   }
   s.workToDo -= markFromRoots(s, visited);
   const lists = s.lists;
-  lists.init(INCREMENT);
+  lists.init(L.INCREMENT);
   setSpace(s, YOUNG, s.visitedSpace);
-  lists.merge(YOUNG, INCREMENT);
-  let size = lists.size(INCREMENT);
+  lists.merge(YOUNG, L.INCREMENT);
+  let size = lists.size(L.INCREMENT);
   while (size < s.workToDo && !lists.isEmpty(notVisited)) {
     const o = lists.first(notVisited);
-    lists.move(o, INCREMENT);
+    lists.move(o, L.INCREMENT);
     s.setSpace(o, s.visitedSpace);
-    size += 1 + expandTransitively(s, INCREMENT, o);
+    size += 1 + expandTransitively(s, L.INCREMENT, o);
   }
-  lists.init(SURVIVORS);
-  collectRegion(s, INCREMENT, SURVIVORS, context, tally);
-  lists.merge(SURVIVORS, visited);
+  lists.init(L.SURVIVORS);
+  collectRegion(s, L.INCREMENT, L.SURVIVORS, context, tally);
+  lists.merge(L.SURVIVORS, visited);
   s.workToDo -= size;
   if (lists.isEmpty(notVisited)) completedScavenge(s);
 }
@@ -138,25 +130,25 @@ function expandTransitively(s: GcState, container: ListId, from: ObjIndex): numb
 /** Marks everything reachable from the roots as visited (CPython marks from stacks and globals). */
 function markFromRoots(s: GcState, visited: ListId): number {
   const lists = s.lists;
-  lists.init(REACHABLE);
+  lists.init(L.REACHABLE);
   let marked = 0;
   s.heap.roots.forEach((i) => {
-    marked += pull(s, i, REACHABLE);
+    marked += pull(s, i, L.REACHABLE);
   });
-  while (!lists.isEmpty(REACHABLE)) {
-    const o = lists.first(REACHABLE);
+  while (!lists.isEmpty(L.REACHABLE)) {
+    const o = lists.first(L.REACHABLE);
     lists.move(o, visited);
     const t = s.heap.tables;
     const data = s.heap.slots.data;
     for (let p = t.slotOff(o), end = p + t.slotLen(o); p < end; p++) {
-      if (data[p] !== 0) marked += pull(s, data[p], REACHABLE);
+      if (data[p] !== 0) marked += pull(s, data[p], L.REACHABLE);
     }
   }
   return marked;
 }
 
 function completedScavenge(s: GcState): void {
-  if (s.lists.isEmpty(PERMANENT)) {
+  if (s.lists.isEmpty(L.PERMANENT)) {
     const notVisited = s.visitedSpace;
     s.visitedSpace ^= 1;
     setSpace(s, YOUNG, notVisited);

@@ -8,8 +8,8 @@ import {
   REC_WORDS,
   type WorkCounts,
 } from '@heaplab/core';
-import { LINK_STRIDE, type ListId, moveNode, NEXT } from './gc-lists.js';
-import { type GcState, K_CONTAINER, K_DICT, K_TUPLE, NOT_COLLECTING, TENTATIVE } from './gc-state.js';
+import { Link, type ListId, moveNode } from './gc-lists.js';
+import { type GcState, Kind, Refs } from './gc-state.js';
 
 /**
  * CPython's `deduce_unreachable`: copies reference counts into `gc_refs` and marks the objects of
@@ -45,7 +45,7 @@ export function deduceUnreachable(
   // records the order, so subtract_refs reads an array instead of chasing links again.
   let order = s.order;
   let count = 0;
-  for (let o = headNext[base]; o > 0; o = links[o * LINK_STRIDE + NEXT]) {
+  for (let o = headNext[base]; o > 0; o = links[o * Link.STRIDE + Link.NEXT]) {
     refs[o] = rc[o] + 1;
     if (count === order.length) order = s.growOrder();
     order[count++] = o;
@@ -81,20 +81,20 @@ export function deduceUnreachable(
         }
       }
       scanned += end - off;
-      refs[o] = NOT_COLLECTING;
+      refs[o] = Refs.NOT_COLLECTING;
       visited++;
       kept++;
       // Scanning may have appended to base: read the successor only now.
-      const following = links[o * LINK_STRIDE + NEXT];
-      if (tuples && s.kind(heap.tables.type(o)) & K_TUPLE && untrackable(s, o)) {
+      const following = links[o * Link.STRIDE + Link.NEXT];
+      if (tuples && s.kind(heap.tables.type(o)) & Kind.TUPLE && untrackable(s, o)) {
         heap.untrackIndex(o);
         kept--;
       }
       o = following;
     } else {
-      const following = links[o * LINK_STRIDE + NEXT];
+      const following = links[o * Link.STRIDE + Link.NEXT];
       moveNode(links, headNext, headPrev, o, unreachable);
-      refs[o] = TENTATIVE;
+      refs[o] = Refs.TENTATIVE;
       visited++;
       o = following;
     }
@@ -108,7 +108,7 @@ export function deduceUnreachable(
 export function hasPendingFinalizers(s: GcState, list: ListId): boolean {
   const links = s.lists.links.data;
   const t = s.heap.tables;
-  for (let o = s.lists.headNext[list]; o > 0; o = links[o * LINK_STRIDE + NEXT]) {
+  for (let o = s.lists.headNext[list]; o > 0; o = links[o * Link.STRIDE + Link.NEXT]) {
     if ((t.flags(o) & (F_FINALIZER | F_FINALIZED)) === F_FINALIZER) return true;
   }
   return false;
@@ -121,8 +121,8 @@ export function hasPendingFinalizers(s: GcState, list: ListId): boolean {
 export function mayBeTracked(s: GcState, obj: ObjIndex): boolean {
   const t = s.heap.tables;
   const k = s.kind(t.type(obj));
-  if ((k & K_CONTAINER) === 0) return false;
-  if (k & K_TUPLE) return (t.flags(obj) & F_TRACKED) !== 0;
+  if ((k & Kind.CONTAINER) === 0) return false;
+  if (k & Kind.TUPLE) return (t.flags(obj) & F_TRACKED) !== 0;
   return true;
 }
 
@@ -145,7 +145,7 @@ function untrackable(s: GcState, obj: ObjIndex, emptySlotKeeps = true): boolean 
  * how many.
  */
 export function untrackTuples(s: GcState, list: ListId): number {
-  return s.hasTupleTypes() ? untrackKind(s, list, K_TUPLE, true) : 0;
+  return s.hasTupleTypes() ? untrackKind(s, list, Kind.TUPLE, true) : 0;
 }
 
 /**
@@ -153,7 +153,7 @@ export function untrackTuples(s: GcState, list: ListId): number {
  * returns how many.
  */
 export function untrackDicts(s: GcState, list: ListId): number {
-  return s.hasDictTypes() ? untrackKind(s, list, K_DICT, false) : 0;
+  return s.hasDictTypes() ? untrackKind(s, list, Kind.DICT, false) : 0;
 }
 
 function untrackKind(s: GcState, list: ListId, kind: number, emptySlotKeeps: boolean): number {
