@@ -24,7 +24,11 @@ export enum F {
   PAYLOAD = 4096,
 }
 
-/** Record size and field offsets (public as `RECORD_BYTES`, `REC_*` and `R_*`). */
+/**
+ * Record size and field offsets (public as `RECORD_BYTES`, `REC_*` and `R_*`). Offsets into
+ * different views (`u16`, `i32`, `u8`, `f64`) share values, so Biome's duplicate-value rule is off
+ * for this file.
+ */
 export enum R {
   /** Bytes per record. */
   BYTES = 32,
@@ -68,4 +72,14 @@ export enum K {
   EPOCH_WRAP = 268435456,
   /** The release engine's cursor of an object whose release has not begun. */
   START = -1,
+}
+
+/** How a type's objects are released (`TypeRegistry.releaseBits`). */
+export enum Rel {
+  /** Items are released last to first. */
+  REVERSE = 1,
+  /** The last header slot is released after the free. */
+  DEFER_LAST_HEADER = 2,
+  /** The first slot is released after the free. */
+  DEFER_FIRST_SLOT = 4,
 }

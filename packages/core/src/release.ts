@@ -1,7 +1,7 @@
 import { EVENT_BITS } from './events.js';
 import type { Heap } from './heap.js';
 import { guarded } from './host.js';
-import { F, K, R } from './layout.js';
+import { E, F, K, R, Rel } from './layout.js';
 import type { ObjIndex } from './ref.js';
 import { clearWeakrefsOnDeath } from './weakrefs.js';
 
@@ -13,7 +13,8 @@ import { clearWeakrefsOnDeath } from './weakrefs.js';
  * million-long chain is released without deep host recursion, in the order recursion would give.
  */
 export class ReleaseEngine {
-  private readonly stack: number[] = [];
+  /** The walk's (object, cursor) pairs; host code releasing objects meanwhile gets its own. */
+  private stack = new Int32Array(256);
   private depth = 0;
 
   /** Creates the engine of `heap`. */
@@ -22,75 +23,116 @@ export class ReleaseEngine {
   /** Releases `root`, whose count just reached zero, and everything that dies with it. */
   release(root: ObjIndex): void {
     // Host code (finalizers, callbacks) can release more objects while we run: give those their own stack.
-    const stack = this.depth === 0 ? this.stack : [];
-    const base = stack.length;
+    const nested = this.depth !== 0;
     this.depth++;
     try {
-      stack.push(root, K.START);
-      while (stack.length > base) this.advance(stack);
+      this.walk(root, nested ? new Int32Array(64) : this.stack, nested);
     } finally {
       this.depth--;
-      // Pops, not a length assignment: emptying by length drops the array's storage, and every
-      // release then allocated it again (half of what a Python loop making objects allocated).
-      while (stack.length > base) stack.pop();
     }
   }
 
-  private advance(stack: number[]): void {
+  /**
+   * The walk, one loop over an explicit stack of (object, cursor) pairs. The tables, slots and
+   * event mask are read once per visit of an object and again after anything that can run host
+   * code (a finalizer, a callback, an event listener, the collector's hook), which can allocate
+   * and so replace them.
+   */
+  private walk(root: ObjIndex, initial: Int32Array, nested: boolean): void {
     const heap = this.heap;
-    const n = stack.length;
-    const obj = stack[n - 2];
-    let cursor = stack[n - 1];
-    if (cursor === K.START) {
-      if (!this.begin(obj)) {
-        // Popping is cheaper than setting the length, which calls into the engine.
-        stack.pop();
-        stack.pop();
-        return;
+    const metrics = heap.metrics;
+    const releaseBits = heap.types.releaseBits;
+    let stack = initial;
+    stack[0] = root;
+    stack[1] = K.START;
+    let sp = 2;
+    while (sp > 0) {
+      const obj = stack[sp - 2];
+      let cursor = stack[sp - 1];
+      if (cursor === K.START) {
+        if (!this.begin(obj)) {
+          sp -= 2;
+          continue;
+        }
+        cursor = 0;
       }
-      cursor = 0;
-    }
-    let t = heap.tables;
-    const w = obj * R.WORDS;
-    const len = t.i32[w + R.SLOT_LEN];
-    const info = heap.types.get(t.u16[obj * R.HALVES + R.TYPE]);
-    const reverse = info.releaseOrder === 'reverse';
-    // Header slots go first, in order; the release order applies to the items after them.
-    const h = t.u8[obj * R.BYTES + R.HEADER];
-    const deferred = info.deferLastHeader && h > 0 ? h - 1 : info.deferFirstSlot && len > 0 ? 0 : -1;
-    const zeroHook = heap.collector.doRefcountZero;
-    while (cursor < len) {
-      const k = reverse && cursor >= h ? len - 1 - (cursor - h) : cursor;
-      cursor++;
-      if (k === deferred) continue;
-      const data = heap.slots.data;
-      const p = t.i32[w + R.SLOT_OFF] + k;
-      const child = data[p];
-      if (child === 0) continue;
-      data[p] = 0;
-      if (!heap.decReachesZero(child)) continue;
-      if (zeroHook) {
-        zeroHook.call(heap.collector, child);
-        t = heap.tables;
+      let t = heap.tables;
+      let data = heap.slots.data;
+      const w = obj * R.WORDS;
+      let off = t.i32[w + R.SLOT_OFF];
+      const len = t.i32[w + R.SLOT_LEN];
+      const bits = releaseBits[t.u16[obj * R.HALVES + R.TYPE]];
+      const reverse = (bits & Rel.REVERSE) !== 0;
+      // Header slots go first, in order; the release order applies to the items after them.
+      const h = t.u8[obj * R.BYTES + R.HEADER];
+      const deferred =
+        bits & Rel.DEFER_LAST_HEADER && h > 0 ? h - 1 : bits & Rel.DEFER_FIRST_SLOT && len > 0 ? 0 : -1;
+      const zeroHook = heap.collector.doRefcountZero;
+      // Counting inline is only for when nobody listens to counts (a listener is host code).
+      const inline = (heap.events.mask & E.REFCOUNT) === 0;
+      let descend = 0;
+      while (cursor < len) {
+        const k = reverse && cursor >= h ? len - 1 - (cursor - h) : cursor;
+        cursor++;
+        if (k === deferred) continue;
+        const child = data[off + k];
+        if (child === 0) continue;
+        data[off + k] = 0;
+        let zero: boolean;
+        if (inline) {
+          metrics.refcountOps++;
+          zero = --t.refcounts[child] === 0 && (t.u16[child * R.HALVES + R.FLAGS] & F.RELEASING) === 0;
+        } else {
+          zero = heap.decReachesZero(child);
+          t = heap.tables;
+          data = heap.slots.data;
+          off = t.i32[w + R.SLOT_OFF];
+        }
+        if (!zero) continue;
+        if (zeroHook) {
+          zeroHook.call(heap.collector, child);
+          t = heap.tables;
+          data = heap.slots.data;
+          off = t.i32[w + R.SLOT_OFF];
+          continue;
+        }
+        descend = child;
+        break;
+      }
+      if (descend !== 0) {
+        stack[sp - 1] = cursor;
+        if (sp + 2 > stack.length) stack = this.grown(stack, nested);
+        stack[sp] = descend;
+        stack[sp + 1] = K.START;
+        sp += 2;
         continue;
       }
-      stack[n - 1] = cursor;
-      stack.push(child, K.START);
-      return;
-    }
-    stack.pop();
-    stack.pop();
-    if (deferred < 0) {
+      sp -= 2;
+      if (deferred < 0) {
+        heap.freeIndex(obj, heap.freeCause);
+        continue;
+      }
+      const p = heap.tables.i32[w + R.SLOT_OFF] + deferred;
+      const last = heap.slots.data[p];
+      heap.slots.data[p] = 0;
       heap.freeIndex(obj, heap.freeCause);
-      return;
+      if (last === 0 || !heap.decReachesZero(last)) continue;
+      if (zeroHook) zeroHook.call(heap.collector, last);
+      else {
+        if (sp + 2 > stack.length) stack = this.grown(stack, nested);
+        stack[sp] = last;
+        stack[sp + 1] = K.START;
+        sp += 2;
+      }
     }
-    const p = t.i32[w + R.SLOT_OFF] + deferred;
-    const last = heap.slots.data[p];
-    heap.slots.data[p] = 0;
-    heap.freeIndex(obj, heap.freeCause);
-    if (last === 0 || !heap.decReachesZero(last)) return;
-    if (zeroHook) zeroHook.call(heap.collector, last);
-    else stack.push(last, K.START);
+  }
+
+  /** A copy of `stack` twice as long (kept as the engine's own stack unless `nested`). */
+  private grown(stack: Int32Array, nested: boolean): Int32Array {
+    const next = new Int32Array(stack.length * 2);
+    next.set(stack);
+    if (!nested) this.stack = next;
+    return next;
   }
 
   /** Runs the finalizer and clears weak references; false if the object was resurrected. */

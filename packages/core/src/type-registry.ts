@@ -1,4 +1,5 @@
 import type { Heap } from './heap.js';
+import { Rel } from './layout.js';
 import type { Ref } from './ref.js';
 
 /** Identifies a registered object type. */
@@ -93,6 +94,11 @@ export const MAX_TYPES = 65535;
  */
 export class TypeRegistry {
   private readonly infos: TypeInfo[] = [];
+  /**
+   * Per type id, how its objects are released (`Rel` bits), for the release engine: one
+   * byte read instead of three fields of the type's description.
+   */
+  readonly releaseBits = new Uint8Array(MAX_TYPES + 1);
   private readonly byName = new Map<string, TypeId>();
 
   /** Registers a type and returns its id. */
@@ -121,6 +127,10 @@ export class TypeRegistry {
       description: spec.description ?? '',
     };
     this.infos.push(info);
+    this.releaseBits[id] =
+      (info.releaseOrder === 'reverse' ? Rel.REVERSE : 0) |
+      (info.deferLastHeader ? Rel.DEFER_LAST_HEADER : 0) |
+      (info.deferFirstSlot ? Rel.DEFER_FIRST_SLOT : 0);
     if (!this.byName.has(spec.name)) this.byName.set(spec.name, id);
     return id;
   }

@@ -71,7 +71,7 @@ class GenerationalCollector implements CollectorWithGc {
 
   doAllocate(obj: ObjIndex, fromFreeList: boolean): void {
     const s = this.s;
-    if (fromFreeList || s.profile.youngCount !== 'allocations') return;
+    if (fromFreeList || !s.countsAllocations) return;
     if ((s.kind(s.heap.tables.type(obj)) & Kind.CONTAINER) === 0) return;
     s.counts[0]++;
     this.maybeTrigger();
@@ -79,17 +79,17 @@ class GenerationalCollector implements CollectorWithGc {
 
   doFree(obj: ObjIndex, toFreeList: boolean): void {
     const s = this.s;
-    if (toFreeList || s.profile.youngCount !== 'allocations' || s.counts[0] === 0) return;
+    if (toFreeList || !s.countsAllocations || s.counts[0] === 0) return;
     if (s.kind(s.heap.tables.type(obj)) & Kind.CONTAINER) s.counts[0]--;
   }
 
   doTrack(obj: ObjIndex): void {
     const s = this.s;
     s.lists.append(obj, s.gen(0));
-    if (s.profile.design === 'incremental') {
+    if (s.incremental) {
       s.setSpace(obj, s.visitedSpace ^ 1);
       s.heapSize++;
-      if (s.profile.youngCount === 'tracking') {
+      if (s.countsTracking) {
         s.counts[0]++;
         this.maybeTrigger();
       }
@@ -99,8 +99,8 @@ class GenerationalCollector implements CollectorWithGc {
   doUntrack(obj: ObjIndex): void {
     const s = this.s;
     s.lists.untrack(obj);
-    if (s.profile.design === 'incremental') s.heapSize--;
-    if (s.profile.youngCount === 'tracking' && s.counts[0] > 0) s.counts[0]--;
+    if (s.incremental) s.heapSize--;
+    if (s.countsTracking && s.counts[0] > 0) s.counts[0]--;
   }
 
   doSafepoint(): void {

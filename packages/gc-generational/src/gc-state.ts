@@ -106,6 +106,12 @@ export class GcState {
   workToDo = 0;
   /** Incremental design: tracked objects (CPython's `heap_size`). */
   heapSize = 0;
+  /** The profile's young count follows allocations (3.11 to 3.13), read once per allocation and free. */
+  readonly countsAllocations: boolean;
+  /** The profile's young count follows tracking (3.14). */
+  readonly countsTracking: boolean;
+  /** The profile is the incremental design (3.14). */
+  readonly incremental: boolean;
 
   constructor(
     readonly heap: Heap,
@@ -114,6 +120,9 @@ export class GcState {
     enabled: boolean,
     thresholds: readonly number[] | undefined,
   ) {
+    this.countsAllocations = profile.youngCount === 'allocations';
+    this.countsTracking = profile.youngCount === 'tracking';
+    this.incremental = profile.design === 'incremental';
     this.lists = new GcLists(heap);
     this.spaceBits = heap.createField(Uint8Array);
     this.thresholds = [...profile.thresholds];

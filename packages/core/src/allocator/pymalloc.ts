@@ -9,50 +9,64 @@ export interface PymallocOptions {
   readonly systemBase?: number;
 }
 
+/** The model's constants as an enum, so that the bundle writes them into the hot paths. */
+enum P {
+  /** Largest request served by pymalloc. */
+  SMALL_REQUEST_THRESHOLD = 512,
+  /** Size-class granularity. */
+  ALIGNMENT = 16,
+  /** Pool size. */
+  POOL_SIZE = 16384,
+  /** Arena size. */
+  ARENA_SIZE = 1048576,
+  /** Bytes of a pool taken by its header. */
+  POOL_OVERHEAD = 48,
+  /** Pools per arena. */
+  POOLS_PER_ARENA = 64,
+  /** Size classes (512 / 16). */
+  SIZE_CLASSES = 32,
+  /** Room per pool in the free-block stacks: at least the 1021 blocks of 16 bytes a pool holds. */
+  STACK_ROOM = 1024,
+  /** No pool (end of a pool list). */
+  NONE = -1,
+  /** Values per pool in `PymallocModel.pools` (a pool's record is at `pool * RECORD`). */
+  RECORD = 8,
+  /** Record offset: blocks on the pool's free stack. */
+  NFREE = 0,
+  /** Record offset: blocks in use. */
+  COUNT = 1,
+  /** Record offset: size class, or -1 for a pool never carved (or in a released arena). */
+  SZIDX = 2,
+  /** Record offset: offset of the next never-used block. */
+  NEXTOFFSET = 3,
+  /** Record offset: largest offset a block can start at. */
+  MAXNEXTOFFSET = 4,
+  /** Record offset: next pool in its size class's used list. */
+  NEXT = 5,
+  /** Record offset: previous pool in that list. */
+  PREV = 6,
+}
+
 /** Largest request served by pymalloc; larger ones go to the system allocator. */
-export const PYMALLOC_SMALL_REQUEST_THRESHOLD = 512;
+export const PYMALLOC_SMALL_REQUEST_THRESHOLD: number = P.SMALL_REQUEST_THRESHOLD;
 /** Size-class granularity. */
-export const PYMALLOC_ALIGNMENT = 16;
+export const PYMALLOC_ALIGNMENT: number = P.ALIGNMENT;
 /** Pool size. */
-export const PYMALLOC_POOL_SIZE = 16 * 1024;
+export const PYMALLOC_POOL_SIZE: number = P.POOL_SIZE;
 /** Arena size. */
-export const PYMALLOC_ARENA_SIZE = 1024 * 1024;
+export const PYMALLOC_ARENA_SIZE: number = P.ARENA_SIZE;
 /** Bytes of a pool taken by its header. */
-export const PYMALLOC_POOL_OVERHEAD = 48;
-
-const POOLS_PER_ARENA = PYMALLOC_ARENA_SIZE / PYMALLOC_POOL_SIZE;
-const SIZE_CLASSES = PYMALLOC_SMALL_REQUEST_THRESHOLD / PYMALLOC_ALIGNMENT;
-/** Room per pool in the free-block stacks: at least the 1021 blocks of 16 bytes a pool holds. */
-const STACK_ROOM = 1024;
-/** No pool (end of a pool list). */
-const NONE = -1;
-
-// A pool's record in `PymallocModel.pools`: `RECORD` values at `pool * RECORD`.
-const RECORD = 8;
-/** Blocks on the pool's free stack. */
-const NFREE = 0;
-/** Blocks in use. */
-const COUNT = 1;
-/** Size class, or -1 for a pool never carved (or in a released arena). */
-const SZIDX = 2;
-/** Offset of the next never-used block. */
-const NEXTOFFSET = 3;
-/** Largest offset a block can start at. */
-const MAXNEXTOFFSET = 4;
-/** Next pool in its size class's used list. */
-const NEXT = 5;
-/** Previous pool in that list. */
-const PREV = 6;
+export const PYMALLOC_POOL_OVERHEAD: number = P.POOL_OVERHEAD;
 
 /** Where pool `pool`'s free stack starts in its arena's stack array. */
 function stackStart(pool: number): number {
-  return (pool % POOLS_PER_ARENA) * STACK_ROOM;
+  return (pool % P.POOLS_PER_ARENA) * P.STACK_ROOM;
 }
 
 class Arena {
   /** Empty pools (global pool numbers) returned to the arena, most recent last. */
   freepools: number[] = [];
-  nfreepools = POOLS_PER_ARENA;
+  nfreepools = P.POOLS_PER_ARENA;
   /** Index of the next pool never carved from this arena. */
   carved = 0;
   next: Arena | null = null;
@@ -77,15 +91,15 @@ export function createPymallocModel(options: PymallocOptions = {}): AllocatorMod
 }
 
 /**
- * Pools are numbered from the first arena's base, `(address - arenaBase) / PYMALLOC_POOL_SIZE`,
+ * Pools are numbered from the first arena's base, `(address - arenaBase) / P.POOL_SIZE`,
  * and their state lives in typed arrays indexed by that number (one record per pool, one stack
  * of free blocks per pool), so a free finds its pool by arithmetic and touches a 32-byte record
  * and one stack entry, not a chain of host objects.
  */
 class PymallocModel implements AllocatorModel {
   readonly name = 'pymalloc';
-  /** Head pool of each size class's used list, or {@link NONE}. */
-  private readonly used = new Int32Array(SIZE_CLASSES).fill(NONE);
+  /** Head pool of each size class's used list, or {@link P.NONE}. */
+  private readonly used = new Int32Array(P.SIZE_CLASSES).fill(P.NONE);
   private readonly arenas: (Arena | undefined)[] = [];
   private usable: Arena | null = null;
   private readonly system: SystemAllocatorModel;
@@ -97,7 +111,7 @@ class PymallocModel implements AllocatorModel {
   private pools: Int32Array;
   /**
    * Free blocks of each pool as offsets from the pool's base, last freed on top, one array per
-   * arena (released with it): pool `p`'s stack starts at `(p % POOLS_PER_ARENA) * STACK_ROOM` in
+   * arena (released with it): pool `p`'s stack starts at `(p % P.POOLS_PER_ARENA) * P.STACK_ROOM` in
    * `stacks[arena number]` (a fixed typed stack: freeing never allocates).
    */
   private readonly stacks: (Uint16Array | undefined)[] = [];
@@ -107,49 +121,49 @@ class PymallocModel implements AllocatorModel {
     systemBase: number,
   ) {
     this.system = new SystemAllocatorModel(systemBase);
-    this.pools = new Int32Array(POOLS_PER_ARENA * RECORD);
-    this.forgetPools(0, POOLS_PER_ARENA);
+    this.pools = new Int32Array(P.POOLS_PER_ARENA * P.RECORD);
+    this.forgetPools(0, P.POOLS_PER_ARENA);
   }
 
   blockSize(bytes: number): number {
-    if (bytes === 0 || bytes > PYMALLOC_SMALL_REQUEST_THRESHOLD) return SystemAllocatorModel.round(bytes);
+    if (bytes === 0 || bytes > P.SMALL_REQUEST_THRESHOLD) return SystemAllocatorModel.round(bytes);
     return (((bytes - 1) >> 4) + 1) << 4;
   }
 
   allocate(bytes: number): number {
-    if (bytes === 0 || bytes > PYMALLOC_SMALL_REQUEST_THRESHOLD) return this.system.allocate(bytes);
+    if (bytes === 0 || bytes > P.SMALL_REQUEST_THRESHOLD) return this.system.allocate(bytes);
     const idx = (bytes - 1) >> 4;
     this.usedBytes += (idx + 1) << 4;
     this.blocks++;
     const pool = this.used[idx];
-    if (pool === NONE) return this.allocateFromNewPool(idx);
+    if (pool === P.NONE) return this.allocateFromNewPool(idx);
     const pools = this.pools;
-    const at = pool * RECORD;
-    pools[at + COUNT]++;
-    const nfree = --pools[at + NFREE];
+    const at = pool * P.RECORD;
+    pools[at + P.COUNT]++;
+    const nfree = --pools[at + P.NFREE];
     const address = this.poolBase(pool) + this.stackOf(pool)[stackStart(pool) + nfree];
     if (nfree === 0) this.extend(pool);
     return address;
   }
 
   free(address: number, bytes: number): void {
-    if (bytes === 0 || bytes > PYMALLOC_SMALL_REQUEST_THRESHOLD) {
+    if (bytes === 0 || bytes > P.SMALL_REQUEST_THRESHOLD) {
       this.system.free(address, bytes);
       return;
     }
     const pools = this.pools;
     const offset = address - this.arenaBase;
-    const pool = Math.floor(offset / PYMALLOC_POOL_SIZE);
-    const at = pool * RECORD;
-    if (!(pool >= 0 && at < pools.length && pools[at + SZIDX] >= 0)) {
+    const pool = Math.floor(offset / P.POOL_SIZE);
+    const at = pool * P.RECORD;
+    if (!(pool >= 0 && at < pools.length && pools[at + P.SZIDX] >= 0)) {
       throw new Error(`[heaplab] [pymalloc] free of 0x${address.toString(16)}, which it never allocated`);
     }
-    this.usedBytes -= (pools[at + SZIDX] + 1) << 4;
+    this.usedBytes -= (pools[at + P.SZIDX] + 1) << 4;
     this.blocks--;
-    const nfree = pools[at + NFREE];
-    this.stackOf(pool)[stackStart(pool) + nfree] = offset - pool * PYMALLOC_POOL_SIZE;
-    pools[at + NFREE] = nfree + 1;
-    const count = --pools[at + COUNT];
+    const nfree = pools[at + P.NFREE];
+    this.stackOf(pool)[stackStart(pool) + nfree] = offset - pool * P.POOL_SIZE;
+    pools[at + P.NFREE] = nfree + 1;
+    const count = --pools[at + P.COUNT];
     if (nfree === 0) {
       // It was full: back to the front of its size class's list.
       this.linkUsedFront(pool);
@@ -162,7 +176,7 @@ class PymallocModel implements AllocatorModel {
   }
 
   stats(): AllocatorStats {
-    const held = this.arenaCount * PYMALLOC_ARENA_SIZE;
+    const held = this.arenaCount * P.ARENA_SIZE;
     return allocatorStats(
       'pymalloc',
       this.usedBytes + this.system.used,
@@ -177,26 +191,26 @@ class PymallocModel implements AllocatorModel {
   }
 
   private stackOf(pool: number): Uint16Array {
-    return this.stacks[Math.floor(pool / POOLS_PER_ARENA)]!;
+    return this.stacks[Math.floor(pool / P.POOLS_PER_ARENA)]!;
   }
 
   private poolBase(pool: number): number {
-    return this.arenaBase + pool * PYMALLOC_POOL_SIZE;
+    return this.arenaBase + pool * P.POOL_SIZE;
   }
 
   /** Marks pools `from` to `to` (exclusive) as not existing. */
   private forgetPools(from: number, to: number): void {
-    for (let p = from; p < to; p++) this.pools[p * RECORD + SZIDX] = -1;
+    for (let p = from; p < to; p++) this.pools[p * P.RECORD + P.SZIDX] = -1;
   }
 
   /** Bumps one never-used block onto the free stack, or retires the pool as full. */
   private extend(pool: number): void {
     const pools = this.pools;
-    const at = pool * RECORD;
-    const next = pools[at + NEXTOFFSET];
-    if (next <= pools[at + MAXNEXTOFFSET]) {
-      this.stackOf(pool)[stackStart(pool) + pools[at + NFREE]++] = next;
-      pools[at + NEXTOFFSET] = next + ((pools[at + SZIDX] + 1) << 4);
+    const at = pool * P.RECORD;
+    const next = pools[at + P.NEXTOFFSET];
+    if (next <= pools[at + P.MAXNEXTOFFSET]) {
+      this.stackOf(pool)[stackStart(pool) + pools[at + P.NFREE]++] = next;
+      pools[at + P.NEXTOFFSET] = next + ((pools[at + P.SZIDX] + 1) << 4);
     } else {
       this.unlinkUsed(pool);
     }
@@ -206,38 +220,38 @@ class PymallocModel implements AllocatorModel {
     if (this.usable === null) this.usable = this.newArena();
     const arena = this.usable;
     const pool =
-      arena.freepools.length > 0 ? arena.freepools.pop()! : arena.number * POOLS_PER_ARENA + arena.carved++;
+      arena.freepools.length > 0 ? arena.freepools.pop()! : arena.number * P.POOLS_PER_ARENA + arena.carved++;
     arena.nfreepools--;
     if (arena.nfreepools === 0) this.unlinkArena(arena);
     this.poolsInUse++;
     const pools = this.pools;
-    const at = pool * RECORD;
-    pools[at + COUNT] = 1;
+    const at = pool * P.RECORD;
+    pools[at + P.COUNT] = 1;
     const base = this.poolBase(pool);
-    if (pools[at + SZIDX] === idx && pools[at + NFREE] > 0) {
+    if (pools[at + P.SZIDX] === idx && pools[at + P.NFREE] > 0) {
       // The pool last held this size class: its free stack is still good.
       this.linkUsedFront(pool);
-      return base + this.stackOf(pool)[stackStart(pool) + --pools[at + NFREE]];
+      return base + this.stackOf(pool)[stackStart(pool) + --pools[at + P.NFREE]];
     }
     const size = (idx + 1) << 4;
-    pools[at + SZIDX] = idx;
-    pools[at + NFREE] = 1;
-    this.stackOf(pool)[stackStart(pool)] = PYMALLOC_POOL_OVERHEAD + size;
-    pools[at + NEXTOFFSET] = PYMALLOC_POOL_OVERHEAD + 2 * size;
-    pools[at + MAXNEXTOFFSET] = PYMALLOC_POOL_SIZE - size;
+    pools[at + P.SZIDX] = idx;
+    pools[at + P.NFREE] = 1;
+    this.stackOf(pool)[stackStart(pool)] = P.POOL_OVERHEAD + size;
+    pools[at + P.NEXTOFFSET] = P.POOL_OVERHEAD + 2 * size;
+    pools[at + P.MAXNEXTOFFSET] = P.POOL_SIZE - size;
     this.linkUsedFront(pool);
-    return base + PYMALLOC_POOL_OVERHEAD;
+    return base + P.POOL_OVERHEAD;
   }
 
   private returnPoolToArena(pool: number): void {
-    const arena = this.arenas[Math.floor(pool / POOLS_PER_ARENA)]!;
+    const arena = this.arenas[Math.floor(pool / P.POOLS_PER_ARENA)]!;
     arena.freepools.push(pool);
     const nf = ++arena.nfreepools;
-    if (nf === POOLS_PER_ARENA && arena.next !== null) {
+    if (nf === P.POOLS_PER_ARENA && arena.next !== null) {
       this.unlinkArena(arena);
       this.arenas[arena.number] = undefined;
       this.stacks[arena.number] = undefined;
-      this.forgetPools(arena.number * POOLS_PER_ARENA, (arena.number + 1) * POOLS_PER_ARENA);
+      this.forgetPools(arena.number * P.POOLS_PER_ARENA, (arena.number + 1) * P.POOLS_PER_ARENA);
       this.arenaCount--;
       return;
     }
@@ -262,23 +276,23 @@ class PymallocModel implements AllocatorModel {
   private newArena(): Arena {
     let number = 0;
     while (this.arenas[number] !== undefined) number++;
-    const arena = new Arena(number, this.arenaBase + number * PYMALLOC_ARENA_SIZE);
+    const arena = new Arena(number, this.arenaBase + number * P.ARENA_SIZE);
     this.arenas[number] = arena;
-    this.stacks[number] = new Uint16Array(POOLS_PER_ARENA * STACK_ROOM);
+    this.stacks[number] = new Uint16Array(P.POOLS_PER_ARENA * P.STACK_ROOM);
     this.arenaCount++;
-    const end = (number + 1) * POOLS_PER_ARENA;
-    if (end * RECORD > this.pools.length) this.growPools(end);
+    const end = (number + 1) * P.POOLS_PER_ARENA;
+    if (end * P.RECORD > this.pools.length) this.growPools(end);
     // The arena's pools start as never carved, also where a released arena held the number.
-    this.forgetPools(number * POOLS_PER_ARENA, end);
+    this.forgetPools(number * P.POOLS_PER_ARENA, end);
     return arena;
   }
 
   private growPools(needed: number): void {
-    let capacity = this.pools.length / RECORD;
+    let capacity = this.pools.length / P.RECORD;
     while (capacity < needed) capacity *= 2;
-    const pools = new Int32Array(capacity * RECORD);
+    const pools = new Int32Array(capacity * P.RECORD);
     pools.set(this.pools);
-    const from = this.pools.length / RECORD;
+    const from = this.pools.length / P.RECORD;
     this.pools = pools;
     this.forgetPools(from, capacity);
   }
@@ -292,24 +306,24 @@ class PymallocModel implements AllocatorModel {
 
   private linkUsedFront(pool: number): void {
     const pools = this.pools;
-    const at = pool * RECORD;
-    const szidx = pools[at + SZIDX];
+    const at = pool * P.RECORD;
+    const szidx = pools[at + P.SZIDX];
     const head = this.used[szidx];
-    pools[at + PREV] = NONE;
-    pools[at + NEXT] = head;
-    if (head !== NONE) pools[head * RECORD + PREV] = pool;
+    pools[at + P.PREV] = P.NONE;
+    pools[at + P.NEXT] = head;
+    if (head !== P.NONE) pools[head * P.RECORD + P.PREV] = pool;
     this.used[szidx] = pool;
   }
 
   private unlinkUsed(pool: number): void {
     const pools = this.pools;
-    const at = pool * RECORD;
-    const prev = pools[at + PREV];
-    const next = pools[at + NEXT];
-    const szidx = pools[at + SZIDX];
-    if (prev !== NONE) pools[prev * RECORD + NEXT] = next;
+    const at = pool * P.RECORD;
+    const prev = pools[at + P.PREV];
+    const next = pools[at + P.NEXT];
+    const szidx = pools[at + P.SZIDX];
+    if (prev !== P.NONE) pools[prev * P.RECORD + P.NEXT] = next;
     else if (this.used[szidx] === pool) this.used[szidx] = next;
-    if (next !== NONE) pools[next * RECORD + PREV] = prev;
-    pools[at + NEXT] = pools[at + PREV] = NONE;
+    if (next !== P.NONE) pools[next * P.RECORD + P.PREV] = prev;
+    pools[at + P.NEXT] = pools[at + P.PREV] = P.NONE;
   }
 }
