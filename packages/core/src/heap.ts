@@ -290,20 +290,17 @@ export class Heap {
     if (address !== undefined) flags |= F.STATIC;
     if (info.finalizer) flags |= F.FINALIZER;
     if (info.weakref !== undefined) flags |= F.WEAKREF;
-    const half = i * R.HALVES;
-    t.u16[half + R.FLAGS] = flags;
-    t.u16[half + R.TYPE] = typeId;
     const w = i * R.WORDS;
     const words = t.i32;
+    words[w + R.FLAGS_TYPE] = flags | (typeId << 16);
     words[w + R.SLOT_OFF] = slotOff;
     words[w + R.SLOT_LEN] = growable ? 0 : nslots;
-    t.u8[i * R.BYTES + R.SLOT_CLASS] = cap === 0 ? 0 : SlotPool.classOf(SlotPool.capacityFor(cap));
-    const u32 = t.u32;
-    u32[w + R.SIZE] = size;
-    const epoch = u32[w + R.EPOCH] + 1 >= K.EPOCH_WRAP ? 1 : u32[w + R.EPOCH] + 1;
-    u32[w + R.EPOCH] = epoch;
+    // The slot class, and a header count of 0.
+    words[w + R.CLASS_HEADER] = cap === 0 ? 0 : SlotPool.classOf(SlotPool.capacityFor(cap));
+    words[w + R.SIZE] = size;
+    const epoch = words[w + R.EPOCH] + 1 >= K.EPOCH_WRAP ? 1 : words[w + R.EPOCH] + 1;
+    words[w + R.EPOCH] = epoch;
     t.f64[i * R.DOUBLES + R.ADDR] = addr;
-    t.u8[i * R.BYTES + R.HEADER] = 0;
     t.refcounts[i] = 1;
     this.liveObjects++;
     this.liveBytes += size;
@@ -686,7 +683,7 @@ export class Heap {
     if (this.events.mask & E.REFCOUNT) {
       this.events.emit({ kind: 'refcount', step: this.step, obj: this.ref(i), count, delta: -1 });
     }
-    return count === 0 && (t.u16[i * R.HALVES + R.FLAGS] & F.RELEASING) === 0;
+    return count === 0 && (t.i32[i * R.WORDS + R.FLAGS_TYPE] & F.RELEASING) === 0;
   }
 
   /**
@@ -839,15 +836,17 @@ export class Heap {
   freeIndex(i: ObjIndex, cause: FreeCause): void {
     let t = this.tables;
     // One record holds every field the free reads (see HeapTables): one cache line per object.
-    const half = i * R.HALVES;
     const w = i * R.WORDS;
-    const flags = t.u16[half + R.FLAGS];
-    const typeId = t.u16[half + R.TYPE];
+    const i32 = t.i32;
+    const flagsType = i32[w + R.FLAGS_TYPE];
+    const flags = flagsType & 0xffff;
+    const typeId = flagsType >>> 16;
     const address = t.f64[i * R.DOUBLES + R.ADDR];
-    let size = t.u32[w + R.SIZE];
-    const off = t.i32[w + R.SLOT_OFF];
-    const slotClass = t.u8[i * R.BYTES + R.SLOT_CLASS];
-    const epoch = t.u32[w + R.EPOCH] + 1;
+    let size = i32[w + R.SIZE] >>> 0;
+    const off = i32[w + R.SLOT_OFF];
+    const classHeader = i32[w + R.CLASS_HEADER];
+    const slotClass = classHeader & 0xff;
+    const epoch = i32[w + R.EPOCH] + 1;
     if ((flags & F.ALIVE) === 0) throw new HeapError(`[heaplab] double free of object #${i}`);
     if ((flags & F.IMMORTAL) !== 0) return;
     if (flags & F.TRACKED) this.untrackIndex(i);
@@ -885,9 +884,10 @@ export class Heap {
     const words = t.i32;
     words[w + R.SLOT_OFF] = 0;
     words[w + R.SLOT_LEN] = 0;
-    t.u8[i * R.BYTES + R.SLOT_CLASS] = 0;
-    t.u16[half + R.FLAGS] = 0;
-    t.u32[w + R.EPOCH] = epoch >= K.EPOCH_WRAP ? 2 : epoch;
+    // No slots and no flags; the type and the header count stay for messages about the freed object.
+    words[w + R.CLASS_HEADER] = classHeader & ~0xff;
+    words[w + R.FLAGS_TYPE] = flagsType & ~0xffff;
+    words[w + R.EPOCH] = epoch >= K.EPOCH_WRAP ? 2 : epoch;
     t.refcounts[i] = 0;
     // Only objects given a payload (flag F.PAYLOAD) touch the payload table.
     if (flags & F.PAYLOAD) t.payload[i] = undefined;

@@ -56,6 +56,13 @@ export enum R {
   HEADER = 21,
   /** `f64` offset of the address. */
   ADDR = 3,
+  /**
+   * `i32` offset of the word holding the flags (low half) and the type id (high half), so that hot
+   * paths read both through the one view they use for everything else.
+   */
+  FLAGS_TYPE = 0,
+  /** `i32` offset of the word holding the slot class (lowest byte) and the header count (next). */
+  CLASS_HEADER = 5,
 }
 
 /** The event bits core's hot paths test (public as `EVENT_BITS`). */

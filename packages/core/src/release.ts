@@ -61,10 +61,10 @@ export class ReleaseEngine {
       const w = obj * R.WORDS;
       let off = t.i32[w + R.SLOT_OFF];
       const len = t.i32[w + R.SLOT_LEN];
-      const bits = releaseBits[t.u16[obj * R.HALVES + R.TYPE]];
+      const bits = releaseBits[t.i32[w + R.FLAGS_TYPE] >>> 16];
       const reverse = (bits & Rel.REVERSE) !== 0;
       // Header slots go first, in order; the release order applies to the items after them.
-      const h = t.u8[obj * R.BYTES + R.HEADER];
+      const h = (t.i32[w + R.CLASS_HEADER] >>> 8) & 0xff;
       const deferred =
         bits & Rel.DEFER_LAST_HEADER && h > 0 ? h - 1 : bits & Rel.DEFER_FIRST_SLOT && len > 0 ? 0 : -1;
       const zeroHook = heap.collector.doRefcountZero;
@@ -81,7 +81,7 @@ export class ReleaseEngine {
         let zero: boolean;
         if (inline) {
           metrics.refcountOps++;
-          zero = --t.refcounts[child] === 0 && (t.u16[child * R.HALVES + R.FLAGS] & F.RELEASING) === 0;
+          zero = --t.refcounts[child] === 0 && (t.i32[child * R.WORDS + R.FLAGS_TYPE] & F.RELEASING) === 0;
         } else {
           zero = heap.decReachesZero(child);
           t = heap.tables;
@@ -138,10 +138,10 @@ export class ReleaseEngine {
   /** Runs the finalizer and clears weak references; false if the object was resurrected. */
   private begin(obj: ObjIndex): boolean {
     const heap = this.heap;
-    const u16 = heap.tables.u16;
-    const at = obj * R.HALVES + R.FLAGS;
-    const flags = u16[at];
-    u16[at] = flags | F.RELEASING;
+    const i32 = heap.tables.i32;
+    const at = obj * R.WORDS + R.FLAGS_TYPE;
+    const flags = i32[at] & 0xffff;
+    i32[at] |= F.RELEASING;
     if (flags & F.TRACKED) heap.untrackIndex(obj);
     if ((flags & (F.FINALIZER | F.FINALIZED)) === F.FINALIZER && !this.finalize(obj)) return false;
     const wrHead = heap.tables.wrHead;

@@ -29,6 +29,13 @@ export const F_MARK: number = F.MARK;
 /** Object flag: the object has a payload (set by {@link HeapTables.setPayload}; the free clears it). */
 export const F_PAYLOAD: number = F.PAYLOAD;
 
+// The record's fields are read both through byte-sized views and, in hot paths, as parts of 32-bit
+// words (flags and type in one word): that takes a little-endian platform, as every engine heaplab
+// runs on is.
+if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
+  throw new Error('[heaplab] the heap tables need a little-endian platform');
+}
+
 /**
  * Extends the payload array to `capacity` entries of `undefined`, one at a time: an array written
  * far past its end turns into a dictionary, and every payload read then became a hash lookup.
