@@ -140,9 +140,11 @@ export class ReleaseEngine {
     const heap = this.heap;
     const i32 = heap.tables.i32;
     const at = obj * R.WORDS + R.FLAGS_TYPE;
-    const flags = i32[at] & 0xffff;
-    i32[at] |= F.RELEASING;
-    if (flags & F.TRACKED) heap.untrackIndex(obj);
+    const word = i32[at];
+    const flags = word & 0xffff;
+    // Marked as being released and, if it was tracked, untracked (what `untrackIndex` does), in one write.
+    i32[at] = (word | F.RELEASING) & ~F.TRACKED;
+    if (flags & F.TRACKED) heap.collector.doUntrack?.(obj);
     if ((flags & (F.FINALIZER | F.FINALIZED)) === F.FINALIZER && !this.finalize(obj)) return false;
     const wrHead = heap.tables.wrHead;
     if (wrHead.length !== 0 && wrHead[obj] !== 0) clearWeakrefsOnDeath(heap, obj);

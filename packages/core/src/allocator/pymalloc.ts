@@ -17,6 +17,8 @@ enum P {
   ALIGNMENT = 16,
   /** Pool size. */
   POOL_SIZE = 16384,
+  /** log2 of the pool size. */
+  POOL_SHIFT = 14,
   /** Arena size. */
   ARENA_SIZE = 1048576,
   /** Bytes of a pool taken by its header. */
@@ -58,9 +60,9 @@ export const PYMALLOC_ARENA_SIZE: number = P.ARENA_SIZE;
 /** Bytes of a pool taken by its header. */
 export const PYMALLOC_POOL_OVERHEAD: number = P.POOL_OVERHEAD;
 
-/** Where pool `pool`'s free stack starts in its arena's stack array. */
+/** Where pool `pool`'s free stack starts in `PymallocModel.stacks`. */
 function stackStart(pool: number): number {
-  return (pool % P.POOLS_PER_ARENA) * P.STACK_ROOM;
+  return pool * P.STACK_ROOM;
 }
 
 class Arena {
@@ -110,11 +112,11 @@ class PymallocModel implements AllocatorModel {
   /** Pool records (see `RECORD`); `SZIDX` is -1 for pools that do not exist. */
   private pools: Int32Array;
   /**
-   * Free blocks of each pool as offsets from the pool's base, last freed on top, one array per
-   * arena (released with it): pool `p`'s stack starts at `(p % P.POOLS_PER_ARENA) * P.STACK_ROOM` in
-   * `stacks[arena number]` (a fixed typed stack: freeing never allocates).
+   * Free blocks of each pool as offsets from the pool's base, last freed on top: pool `p`'s stack
+   * starts at `p * STACK_ROOM` (a fixed typed stack: freeing never allocates). One array for all
+   * pools, grown with {@link PymallocModel.pools}; a released arena's part is reused with its number.
    */
-  private readonly stacks: (Uint16Array | undefined)[] = [];
+  private stacks: Uint16Array;
 
   constructor(
     private readonly arenaBase: number,
@@ -122,6 +124,7 @@ class PymallocModel implements AllocatorModel {
   ) {
     this.system = new SystemAllocatorModel(systemBase);
     this.pools = new Int32Array(P.POOLS_PER_ARENA * P.RECORD);
+    this.stacks = new Uint16Array(P.POOLS_PER_ARENA * P.STACK_ROOM);
     this.forgetPools(0, P.POOLS_PER_ARENA);
   }
 
@@ -141,7 +144,7 @@ class PymallocModel implements AllocatorModel {
     const at = pool * P.RECORD;
     pools[at + P.COUNT]++;
     const nfree = --pools[at + P.NFREE];
-    const address = this.poolBase(pool) + this.stackOf(pool)[stackStart(pool) + nfree];
+    const address = this.poolBase(pool) + this.stacks[stackStart(pool) + nfree];
     if (nfree === 0) this.extend(pool);
     return address;
   }
@@ -152,16 +155,18 @@ class PymallocModel implements AllocatorModel {
       return;
     }
     const pools = this.pools;
-    const offset = address - this.arenaBase;
-    const pool = Math.floor(offset / P.POOL_SIZE);
+    const delta = address - this.arenaBase;
+    // Arenas lie within 2 GiB of the first one, so offsets and pool numbers are small integers.
+    const offset = delta >= 0 && delta < 2147483648 ? delta | 0 : -1;
+    const pool = offset >> P.POOL_SHIFT;
     const at = pool * P.RECORD;
-    if (!(pool >= 0 && at < pools.length && pools[at + P.SZIDX] >= 0)) {
+    if (!(offset >= 0 && at < pools.length && pools[at + P.SZIDX] >= 0)) {
       throw new Error(`[heaplab] [pymalloc] free of 0x${address.toString(16)}, which it never allocated`);
     }
     this.usedBytes -= (pools[at + P.SZIDX] + 1) << 4;
     this.blocks--;
     const nfree = pools[at + P.NFREE];
-    this.stackOf(pool)[stackStart(pool) + nfree] = offset - pool * P.POOL_SIZE;
+    this.stacks[stackStart(pool) + nfree] = offset & (P.POOL_SIZE - 1);
     pools[at + P.NFREE] = nfree + 1;
     const count = --pools[at + P.COUNT];
     if (nfree === 0) {
@@ -190,10 +195,6 @@ class PymallocModel implements AllocatorModel {
     );
   }
 
-  private stackOf(pool: number): Uint16Array {
-    return this.stacks[Math.floor(pool / P.POOLS_PER_ARENA)]!;
-  }
-
   private poolBase(pool: number): number {
     return this.arenaBase + pool * P.POOL_SIZE;
   }
@@ -209,7 +210,7 @@ class PymallocModel implements AllocatorModel {
     const at = pool * P.RECORD;
     const next = pools[at + P.NEXTOFFSET];
     if (next <= pools[at + P.MAXNEXTOFFSET]) {
-      this.stackOf(pool)[stackStart(pool) + pools[at + P.NFREE]++] = next;
+      this.stacks[stackStart(pool) + pools[at + P.NFREE]++] = next;
       pools[at + P.NEXTOFFSET] = next + ((pools[at + P.SZIDX] + 1) << 4);
     } else {
       this.unlinkUsed(pool);
@@ -231,12 +232,12 @@ class PymallocModel implements AllocatorModel {
     if (pools[at + P.SZIDX] === idx && pools[at + P.NFREE] > 0) {
       // The pool last held this size class: its free stack is still good.
       this.linkUsedFront(pool);
-      return base + this.stackOf(pool)[stackStart(pool) + --pools[at + P.NFREE]];
+      return base + this.stacks[stackStart(pool) + --pools[at + P.NFREE]];
     }
     const size = (idx + 1) << 4;
     pools[at + P.SZIDX] = idx;
     pools[at + P.NFREE] = 1;
-    this.stackOf(pool)[stackStart(pool)] = P.POOL_OVERHEAD + size;
+    this.stacks[stackStart(pool)] = P.POOL_OVERHEAD + size;
     pools[at + P.NEXTOFFSET] = P.POOL_OVERHEAD + 2 * size;
     pools[at + P.MAXNEXTOFFSET] = P.POOL_SIZE - size;
     this.linkUsedFront(pool);
@@ -250,7 +251,6 @@ class PymallocModel implements AllocatorModel {
     if (nf === P.POOLS_PER_ARENA && arena.next !== null) {
       this.unlinkArena(arena);
       this.arenas[arena.number] = undefined;
-      this.stacks[arena.number] = undefined;
       this.forgetPools(arena.number * P.POOLS_PER_ARENA, (arena.number + 1) * P.POOLS_PER_ARENA);
       this.arenaCount--;
       return;
@@ -278,7 +278,6 @@ class PymallocModel implements AllocatorModel {
     while (this.arenas[number] !== undefined) number++;
     const arena = new Arena(number, this.arenaBase + number * P.ARENA_SIZE);
     this.arenas[number] = arena;
-    this.stacks[number] = new Uint16Array(P.POOLS_PER_ARENA * P.STACK_ROOM);
     this.arenaCount++;
     const end = (number + 1) * P.POOLS_PER_ARENA;
     if (end * P.RECORD > this.pools.length) this.growPools(end);
@@ -292,6 +291,9 @@ class PymallocModel implements AllocatorModel {
     while (capacity < needed) capacity *= 2;
     const pools = new Int32Array(capacity * P.RECORD);
     pools.set(this.pools);
+    const stacks = new Uint16Array(capacity * P.STACK_ROOM);
+    stacks.set(this.stacks);
+    this.stacks = stacks;
     const from = this.pools.length / P.RECORD;
     this.pools = pools;
     this.forgetPools(from, capacity);
