@@ -36,6 +36,10 @@ export function deduceUnreachable(
   const headPrev = lists.headPrev;
   // Each object's fields live in its record (see HeapTables): one line per object.
   const words = heap.tables.i32;
+  // Core's layout constants, read once: an imported binding is a variable the loops would reload.
+  const stride = REC_WORDS;
+  const slotOffAt = R_SLOT_OFF;
+  const slotLenAt = R_SLOT_LEN;
   const rc = heap.tables.refcounts;
   const data = heap.slots.data;
   const tuples = untrackTuples && s.hasTupleTypes();
@@ -54,8 +58,8 @@ export function deduceUnreachable(
   // subtract_refs
   for (let k = 0; k < count; k++) {
     const o = order[k];
-    const off = words[o * REC_WORDS + R_SLOT_OFF];
-    const end = off + words[o * REC_WORDS + R_SLOT_LEN];
+    const off = words[o * stride + slotOffAt];
+    const end = off + words[o * stride + slotLenAt];
     for (let p = off; p < end; p++) {
       const c = data[p];
       if (refs[c] > 0) refs[c]--;
@@ -68,8 +72,8 @@ export function deduceUnreachable(
   let o = headNext[base];
   while (o > 0) {
     if (refs[o] > 1) {
-      const off = words[o * REC_WORDS + R_SLOT_OFF];
-      const end = off + words[o * REC_WORDS + R_SLOT_LEN];
+      const off = words[o * stride + slotOffAt];
+      const end = off + words[o * stride + slotLenAt];
       for (let p = off; p < end; p++) {
         const c = data[p];
         const r = refs[c];
