@@ -93,8 +93,8 @@ const growableCapacityFloor = 4;
 
 /**
  * A simulated managed heap: objects with a type, a size, an address, a reference count,
- * reference slots and scalar payloads, stored as a struct of typed arrays so that millions of
- * objects fit; roots (frames, globals, pinned objects); weak references; finalizers; an allocator
+ * reference slots and scalar payloads, stored in typed arrays (one 32-byte record per object, see
+ * {@link HeapTables}) so that millions of objects fit; roots (frames, globals, pinned objects); weak references; finalizers; an allocator
  * model; and one pluggable {@link Collector}.
  *
  * Mutators hold {@link Ref}s. A new object is pushed on the current frame's temporaries (so it

@@ -7,7 +7,7 @@
  */
 export type Ref = number & { readonly __heaplabRef: true };
 
-/** A raw object index into the heap's struct-of-arrays tables (what collectors iterate over). */
+/** A raw object index into the heap's tables (its record, its slots): what collectors iterate over. */
 export type ObjIndex = number;
 
 /** The null reference: an empty slot, an unbound root, a cleared weak reference. */

@@ -71,7 +71,26 @@ export class ReleaseEngine {
       // Counting inline is only for when nobody listens to counts (a listener is host code).
       const inline = (heap.events.mask & E.REFCOUNT) === 0;
       let descend = 0;
-      while (cursor < len) {
+      let refcounts = t.refcounts;
+      let words = t.i32;
+      let ops = 0;
+      if (inline && h === 0 && deferred < 0 && !zeroHook) {
+        // The common case (no header slots, nothing deferred, nobody listening, no hook): a
+        // tight loop over the items in release order.
+        for (; cursor < len; cursor++) {
+          const p = reverse ? off + len - 1 - cursor : off + cursor;
+          const child = data[p];
+          if (child === 0) continue;
+          data[p] = 0;
+          ops++;
+          if (--refcounts[child] !== 0 || (words[child * R.WORDS + R.FLAGS_TYPE] & F.RELEASING) !== 0)
+            continue;
+          descend = child;
+          cursor++;
+          break;
+        }
+      }
+      while (cursor < len && descend === 0) {
         const k = reverse && cursor >= h ? len - 1 - (cursor - h) : cursor;
         cursor++;
         if (k === deferred) continue;
@@ -80,25 +99,32 @@ export class ReleaseEngine {
         data[off + k] = 0;
         let zero: boolean;
         if (inline) {
-          metrics.refcountOps++;
-          zero = --t.refcounts[child] === 0 && (t.i32[child * R.WORDS + R.FLAGS_TYPE] & F.RELEASING) === 0;
+          ops++;
+          zero = --refcounts[child] === 0 && (words[child * R.WORDS + R.FLAGS_TYPE] & F.RELEASING) === 0;
         } else {
           zero = heap.decReachesZero(child);
           t = heap.tables;
+          refcounts = t.refcounts;
+          words = t.i32;
           data = heap.slots.data;
-          off = t.i32[w + R.SLOT_OFF];
+          off = words[w + R.SLOT_OFF];
         }
         if (!zero) continue;
         if (zeroHook) {
+          metrics.refcountOps += ops;
+          ops = 0;
           zeroHook.call(heap.collector, child);
           t = heap.tables;
+          refcounts = t.refcounts;
+          words = t.i32;
           data = heap.slots.data;
-          off = t.i32[w + R.SLOT_OFF];
+          off = words[w + R.SLOT_OFF];
           continue;
         }
         descend = child;
         break;
       }
+      metrics.refcountOps += ops;
       if (descend !== 0) {
         stack[sp - 1] = cursor;
         if (sp + 2 > stack.length) stack = this.grown(stack, nested);
