@@ -134,7 +134,7 @@ function deleteGarbage(s: GcState, old: ListId, work: WorkCounts): void {
       if ((k & Kind.CLEAR_NONE) === 0 || heap.tables.header(o) !== 0) {
         heap.inc(o);
         if (heap.tables.header(o) !== 0) clearHeader(s, o);
-        if ((k & Kind.CLEAR_NONE) === 0) clearReferences(s, o, (k & Kind.CLEAR_REVERSE) !== 0);
+        if ((k & Kind.CLEAR_NONE) === 0) clearReferences(s, o, k);
         heap.dec(o);
       }
     }
@@ -172,12 +172,13 @@ const cleared: ObjIndex[] = [];
  * Drops every item `obj` holds (the slots after its header): detached first, then released in
  * order (a list: last first).
  */
-function clearReferences(s: GcState, obj: ObjIndex, reverse: boolean): void {
+function clearReferences(s: GcState, obj: ObjIndex, kind: number): void {
+  const reverse = (kind & Kind.CLEAR_REVERSE) !== 0;
   const heap = s.heap;
   const t = heap.tables;
   const data = heap.slots.data;
   // The class in slot 0 of an instance without header slots stays until the instance is freed.
-  const h = t.header(obj) || (heap.types.get(t.type(obj)).deferFirstSlot ? 1 : 0);
+  const h = t.header(obj) || (kind & Kind.DEFER_FIRST_SLOT ? 1 : 0);
   const off = t.slotOff(obj) + h;
   const len = t.slotLen(obj) - h;
   if (len === 1) {

@@ -63,6 +63,8 @@ export enum Kind {
   CLEAR_NONE = 16,
   /** Clears references last to first (lists). */
   CLEAR_REVERSE = 32,
+  /** The first slot (an instance's class) stays until the free (`TypeSpec.deferFirstSlot`). */
+  DEFER_FIRST_SLOT = 64,
 }
 
 /** Mutable statistics of one generation. */
@@ -201,6 +203,7 @@ export class GcState {
     if (info.untrack === 'full-collection') k |= Kind.DICT;
     if (info.clearOrder === 'none') k |= Kind.CLEAR_NONE;
     if (info.clearOrder === 'reverse') k |= Kind.CLEAR_REVERSE;
+    if (info.deferFirstSlot) k |= Kind.DEFER_FIRST_SLOT;
     this.kinds[typeId] = k;
     return k;
   }
