@@ -143,6 +143,11 @@ export class Heap {
   freeCause: FreeCause = 'refcount';
   /** Host calls (finalizers, weak-reference callbacks) running now, innermost counted: see {@link guarded}. */
   hostDepth = 0;
+  /**
+   * True once any object has had a finalizer (its type's, or {@link Heap.setFinalizer}): until
+   * then no object can have one pending, and collectors may skip looking.
+   */
+  finalizersSeen = false;
   /** Errors raised by finalizers and callbacks that the host did not handle. */
   readonly unraisable: unknown[] = [];
 
@@ -288,7 +293,10 @@ export class Heap {
     let flags = F.ALIVE;
     if (growable) flags |= F.GROWABLE;
     if (address !== undefined) flags |= F.STATIC;
-    if (info.finalizer) flags |= F.FINALIZER;
+    if (info.finalizer) {
+      flags |= F.FINALIZER;
+      this.finalizersSeen = true;
+    }
     if (info.weakref !== undefined) flags |= F.WEAKREF;
     const w = i * R.WORDS;
     const words = t.i32;
@@ -761,8 +769,10 @@ export class Heap {
   /** Gives `obj` a finalizer (or removes a pending one). */
   setFinalizer(obj: Ref, on: boolean): void {
     const i = this.index(obj);
-    if (on) this.tables.setFlags(i, this.tables.flags(i) | F.FINALIZER);
-    else this.tables.setFlags(i, this.tables.flags(i) & ~F.FINALIZER);
+    if (on) {
+      this.tables.setFlags(i, this.tables.flags(i) | F.FINALIZER);
+      this.finalizersSeen = true;
+    } else this.tables.setFlags(i, this.tables.flags(i) & ~F.FINALIZER);
   }
 
   /** Whether `obj`'s finalizer has run. */

@@ -110,6 +110,7 @@ export function deduceUnreachable(
 
 /** Whether any object of `list` has a finalizer that has not run. */
 export function hasPendingFinalizers(s: GcState, list: ListId): boolean {
+  if (!s.heap.finalizersSeen) return false;
   const links = s.lists.links.data;
   const t = s.heap.tables;
   for (let o = s.lists.headNext[list]; o > 0; o = links[o * Link.STRIDE + Link.NEXT]) {
