@@ -162,6 +162,32 @@ function appendNode(
 }
 
 /**
+ * Moves the run of objects from `first` to `last` (consecutive in their list, in order) to the
+ * end of list `to` in O(1): what moving each of them there in turn gives.
+ */
+export function moveRun(
+  links: Int32Array,
+  headNext: Int32Array,
+  headPrev: Int32Array,
+  first: ObjIndex,
+  last: ObjIndex,
+  to: ListId,
+): void {
+  const before = links[first * Link.STRIDE + Link.PREV];
+  const after = links[last * Link.STRIDE + Link.NEXT];
+  if (before < 0) headNext[-before] = after;
+  else links[before * Link.STRIDE + Link.NEXT] = after;
+  if (after < 0) headPrev[-after] = before;
+  else links[after * Link.STRIDE + Link.PREV] = before;
+  const tail = headPrev[to];
+  links[first * Link.STRIDE + Link.PREV] = tail;
+  if (tail < 0) headNext[to] = first;
+  else links[tail * Link.STRIDE + Link.NEXT] = first;
+  links[last * Link.STRIDE + Link.NEXT] = -to;
+  headPrev[to] = last;
+}
+
+/**
  * {@link GcLists.move} on raw arrays, for hot loops (small enough for the JIT to inline):
  * unlinks `node` and appends it to list `to`.
  */

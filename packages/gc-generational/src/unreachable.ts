@@ -8,7 +8,7 @@ import {
   REC_WORDS,
   type WorkCounts,
 } from '@heaplab/core';
-import { Link, type ListId, moveNode } from './gc-lists.js';
+import { Link, type ListId, moveNode, moveRun } from './gc-lists.js';
 import { type GcState, Kind, Refs } from './gc-state.js';
 
 /**
@@ -96,11 +96,21 @@ export function deduceUnreachable(
       }
       o = following;
     } else {
-      const following = links[o * Link.STRIDE + Link.NEXT];
-      moveNode(links, headNext, headPrev, o, unreachable);
+      // The run of objects from here not (yet) known reachable moves to `unreachable` as one
+      // block: moving them one at a time, in order, gives the same lists (nothing in the run is
+      // scanned, so nothing in it changes the others' counts).
+      let last = o;
+      let next = links[o * Link.STRIDE + Link.NEXT];
       refs[o] = Refs.TENTATIVE;
       visited++;
-      o = following;
+      while (next > 0 && refs[next] <= 1) {
+        refs[next] = Refs.TENTATIVE;
+        visited++;
+        last = next;
+        next = links[next * Link.STRIDE + Link.NEXT];
+      }
+      moveRun(links, headNext, headPrev, o, last, unreachable);
+      o = next;
     }
   }
   work.objectsVisited += visited;
