@@ -47,7 +47,8 @@ export function handleUnreachable(s: GcState, old: ListId, work: WorkCounts): Ga
       s.lists.init(L.STILL_UNREACHABLE);
       s.lists.merge(L.UNREACHABLE, L.STILL_UNREACHABLE);
     }
-    collected += s.lists.size(L.STILL_UNREACHABLE);
+    // What deduce left in the list it filled (no mutator code ran since, or it ran again).
+    collected += s.unreachableCount;
     deleteGarbage(s, old, work);
     return { collected, uncollectable: 0 };
   } finally {

@@ -96,6 +96,8 @@ export class GcState {
   longLivedTotal = 0;
   /** What the last collection returned (collected + uncollectable). */
   lastResult = 0;
+  /** Objects {@link deduceUnreachable} last left in its unreachable list. */
+  unreachableCount = 0;
   /** Collected objects of the last collection. */
   lastCollected = 0;
   /** Uncollectable objects of the last collection. */

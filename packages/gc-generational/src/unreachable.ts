@@ -69,6 +69,7 @@ export function deduceUnreachable(
   // move_unreachable
   lists.init(unreachable);
   let kept = 0;
+  let moved = 0;
   let o = headNext[base];
   while (o > 0) {
     if (refs[o] > 1) {
@@ -81,6 +82,7 @@ export function deduceUnreachable(
         else if (r < 0) {
           // Reachable after all: back to the end of base, to be scanned again.
           moveNode(links, headNext, headPrev, c, base);
+          moved--;
           refs[c] = 2;
         }
       }
@@ -103,9 +105,11 @@ export function deduceUnreachable(
       let next = links[o * Link.STRIDE + Link.NEXT];
       refs[o] = Refs.TENTATIVE;
       visited++;
+      moved++;
       while (next > 0 && refs[next] <= 1) {
         refs[next] = Refs.TENTATIVE;
         visited++;
+        moved++;
         last = next;
         next = links[next * Link.STRIDE + Link.NEXT];
       }
@@ -113,6 +117,7 @@ export function deduceUnreachable(
       o = next;
     }
   }
+  s.unreachableCount = moved;
   work.objectsVisited += visited;
   work.refsScanned += scanned;
   return kept;
