@@ -73,12 +73,12 @@ export class GcLists {
 
   /** Appends `obj` (in no list) at the end of list `id`. */
   append(obj: ObjIndex, id: ListId): void {
-    appendNode(this.links.data, this.headNext, this.headPrev, obj, id);
+    appendRun(this.links.data, this.headNext, this.headPrev, obj, obj, id);
   }
 
   /** Unlinks `obj` from whatever list holds it. */
   remove(obj: ObjIndex): void {
-    unlinkNode(this.links.data, this.headNext, this.headPrev, obj);
+    unlinkRun(this.links.data, this.headNext, this.headPrev, obj, obj);
     this.links.data[obj * Link.STRIDE + Link.NEXT] = 0;
     this.links.data[obj * Link.STRIDE + Link.PREV] = 0;
   }
@@ -91,7 +91,7 @@ export class GcLists {
     const links = this.links.data;
     const at = obj * Link.STRIDE;
     if (links[at + Link.NEXT] !== 0) {
-      unlinkNode(links, this.headNext, this.headPrev, obj);
+      unlinkRun(links, this.headNext, this.headPrev, obj, obj);
       links[at + Link.NEXT] = 0;
       links[at + Link.PREV] = 0;
     }
@@ -106,15 +106,7 @@ export class GcLists {
   /** Appends every object of list `from` to the end of list `to`; `from` becomes empty. */
   merge(from: ListId, to: ListId): void {
     if (from === to || this.isEmpty(from)) return;
-    const links = this.links.data;
-    const first = this.headNext[from];
-    const last = this.headPrev[from];
-    const tail = this.headPrev[to];
-    links[first * Link.STRIDE + Link.PREV] = tail;
-    if (tail < 0) this.headNext[to] = first;
-    else links[tail * Link.STRIDE + Link.NEXT] = first;
-    links[last * Link.STRIDE + Link.NEXT] = -to;
-    this.headPrev[to] = last;
+    appendRun(this.links.data, this.headNext, this.headPrev, this.headNext[from], this.headPrev[from], to);
     this.init(from);
   }
 
@@ -135,30 +127,40 @@ export class GcLists {
   }
 }
 
-/** Unlinks `node` from its list on raw arrays (its own links are left as they were). */
-function unlinkNode(links: Int32Array, headNext: Int32Array, headPrev: Int32Array, node: ObjIndex): void {
-  const p = links[node * Link.STRIDE + Link.PREV];
-  const n = links[node * Link.STRIDE + Link.NEXT];
-  if (p < 0) headNext[-p] = n;
-  else links[p * Link.STRIDE + Link.NEXT] = n;
-  if (n < 0) headPrev[-n] = p;
-  else links[n * Link.STRIDE + Link.PREV] = p;
-}
-
-/** Appends `node` at the end of list `to` on raw arrays. */
-function appendNode(
+/**
+ * Unlinks the run of objects from `first` to `last` (consecutive in their list, in order; one
+ * object when they are equal) on raw arrays; the run's own links are left as they were.
+ */
+function unlinkRun(
   links: Int32Array,
   headNext: Int32Array,
   headPrev: Int32Array,
-  node: ObjIndex,
+  first: ObjIndex,
+  last: ObjIndex,
+): void {
+  const before = links[first * Link.STRIDE + Link.PREV];
+  const after = links[last * Link.STRIDE + Link.NEXT];
+  if (before < 0) headNext[-before] = after;
+  else links[before * Link.STRIDE + Link.NEXT] = after;
+  if (after < 0) headPrev[-after] = before;
+  else links[after * Link.STRIDE + Link.PREV] = before;
+}
+
+/** Appends the run from `first` to `last` (linked in order) at the end of list `to` on raw arrays. */
+function appendRun(
+  links: Int32Array,
+  headNext: Int32Array,
+  headPrev: Int32Array,
+  first: ObjIndex,
+  last: ObjIndex,
   to: ListId,
 ): void {
-  const last = headPrev[to];
-  links[node * Link.STRIDE + Link.PREV] = last;
-  links[node * Link.STRIDE + Link.NEXT] = -to;
-  if (last < 0) headNext[to] = node;
-  else links[last * Link.STRIDE + Link.NEXT] = node;
-  headPrev[to] = node;
+  const tail = headPrev[to];
+  links[first * Link.STRIDE + Link.PREV] = tail;
+  if (tail < 0) headNext[to] = first;
+  else links[tail * Link.STRIDE + Link.NEXT] = first;
+  links[last * Link.STRIDE + Link.NEXT] = -to;
+  headPrev[to] = last;
 }
 
 /**
@@ -173,18 +175,8 @@ export function moveRun(
   last: ObjIndex,
   to: ListId,
 ): void {
-  const before = links[first * Link.STRIDE + Link.PREV];
-  const after = links[last * Link.STRIDE + Link.NEXT];
-  if (before < 0) headNext[-before] = after;
-  else links[before * Link.STRIDE + Link.NEXT] = after;
-  if (after < 0) headPrev[-after] = before;
-  else links[after * Link.STRIDE + Link.PREV] = before;
-  const tail = headPrev[to];
-  links[first * Link.STRIDE + Link.PREV] = tail;
-  if (tail < 0) headNext[to] = first;
-  else links[tail * Link.STRIDE + Link.NEXT] = first;
-  links[last * Link.STRIDE + Link.NEXT] = -to;
-  headPrev[to] = last;
+  unlinkRun(links, headNext, headPrev, first, last);
+  appendRun(links, headNext, headPrev, first, last, to);
 }
 
 /**
@@ -198,6 +190,5 @@ export function moveNode(
   node: ObjIndex,
   to: ListId,
 ): void {
-  unlinkNode(links, headNext, headPrev, node);
-  appendNode(links, headNext, headPrev, node, to);
+  moveRun(links, headNext, headPrev, node, node, to);
 }
