@@ -33,11 +33,11 @@ export enum R {
   /** Bytes per record. */
   BYTES = 32,
   /** 32-bit words per record. */
-  WORDS = 8,
+  WORDS = BYTES / 4,
   /** 16-bit halves per record. */
-  HALVES = 16,
+  HALVES = BYTES / 2,
   /** Doubles per record. */
-  DOUBLES = 4,
+  DOUBLES = BYTES / 8,
   /** `u16` offset of the flag bits. */
   FLAGS = 0,
   /** `u16` offset of the type id. */
@@ -53,7 +53,7 @@ export enum R {
   /** `u8` offset of the slot region's capacity class. */
   SLOT_CLASS = 20,
   /** `u8` offset of the header-slot count. */
-  HEADER = 21,
+  HEADER = SLOT_CLASS + 1,
   /** `f64` offset of the address. */
   ADDR = 3,
   /**
@@ -62,7 +62,7 @@ export enum R {
    */
   FLAGS_TYPE = 0,
   /** `i32` offset of the word holding the slot class (lowest byte) and the header count (next). */
-  CLASS_HEADER = 5,
+  CLASS_HEADER = SLOT_CLASS / 4,
 }
 
 /** The event bits core's hot paths test (public as `EVENT_BITS`). */
@@ -76,7 +76,7 @@ export enum E {
 /** Other constants of core's hot paths. */
 export enum K {
   /** Epochs wrap here, so that handles (`epoch * 2^24 + index`) stay below 2^52. */
-  EPOCH_WRAP = 268435456,
+  EPOCH_WRAP = 2 ** 28,
   /** The release engine's cursor of an object whose release has not begun. */
   START = -1,
 }

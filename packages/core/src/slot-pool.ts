@@ -62,10 +62,7 @@ export class SlotPool {
 
   /** Returns a region of capacity `capacity` (as reserved by {@link allocate}). */
   release(offset: number, capacity: number): void {
-    if (capacity === 0) return;
-    const cls = SlotPool.classOf(capacity);
-    this.data[offset] = this.freeHeads[cls];
-    this.freeHeads[cls] = offset;
+    if (capacity !== 0) this.releaseClass(offset, SlotPool.classOf(capacity));
   }
 
   /** Returns a region of capacity class `cls` (see {@link SlotPool.classOf}). */

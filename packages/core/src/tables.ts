@@ -88,17 +88,17 @@ export const R_ADDR: number = R.ADDR;
  */
 export class HeapTables {
   /** The records' memory. */
-  buffer: ArrayBuffer;
+  buffer!: ArrayBuffer;
   /** The records as signed 32-bit words. */
-  i32: Int32Array;
+  i32!: Int32Array;
   /** The records as unsigned 32-bit words. */
-  u32: Uint32Array;
+  u32!: Uint32Array;
   /** The records as unsigned 16-bit halves. */
-  u16: Uint16Array;
+  u16!: Uint16Array;
   /** The records as bytes. */
-  u8: Uint8Array;
+  u8!: Uint8Array;
   /** The records as doubles. */
-  f64: Float64Array;
+  f64!: Float64Array;
   /** Reference counts, indexed by object (maintained only when the collector's traits say so). */
   refcounts: Int32Array;
   /**
@@ -125,12 +125,7 @@ export class HeapTables {
   /** Creates tables for `capacity` objects. */
   constructor(capacity: number) {
     this.capacity = capacity;
-    this.buffer = new ArrayBuffer(capacity * R.BYTES);
-    this.i32 = new Int32Array(this.buffer);
-    this.u32 = new Uint32Array(this.buffer);
-    this.u16 = new Uint16Array(this.buffer);
-    this.u8 = new Uint8Array(this.buffer);
-    this.f64 = new Float64Array(this.buffer);
+    this.useRecords(new ArrayBuffer(capacity * R.BYTES));
     this.refcounts = new Int32Array(capacity);
     this.payload = [];
     fillPayloads(this.payload, capacity);
@@ -234,6 +229,16 @@ export class HeapTables {
     else this.u16[at] |= F.PAYLOAD;
   }
 
+  /** Makes `buffer` the records' memory, with a view of each kind over it. */
+  private useRecords(buffer: ArrayBuffer): void {
+    this.buffer = buffer;
+    this.i32 = new Int32Array(buffer);
+    this.u32 = new Uint32Array(buffer);
+    this.u16 = new Uint16Array(buffer);
+    this.u8 = new Uint8Array(buffer);
+    this.f64 = new Float64Array(buffer);
+  }
+
   /** Whether the weak-reference tables exist yet. */
   get hasWeakTables(): boolean {
     return this.wrHead.length !== 0;
@@ -260,12 +265,7 @@ export class HeapTables {
     this.capacity = capacity;
     const buffer = new ArrayBuffer(capacity * R.BYTES);
     new Uint8Array(buffer).set(this.u8);
-    this.buffer = buffer;
-    this.i32 = new Int32Array(buffer);
-    this.u32 = new Uint32Array(buffer);
-    this.u16 = new Uint16Array(buffer);
-    this.u8 = new Uint8Array(buffer);
-    this.f64 = new Float64Array(buffer);
+    this.useRecords(buffer);
     this.refcounts = grow(this.refcounts, capacity);
     fillPayloads(this.payload, capacity);
     if (this.auxAddr.length !== 0) {

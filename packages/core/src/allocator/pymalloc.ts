@@ -15,18 +15,18 @@ enum P {
   SMALL_REQUEST_THRESHOLD = 512,
   /** Size-class granularity. */
   ALIGNMENT = 16,
-  /** Pool size. */
-  POOL_SIZE = 16384,
   /** log2 of the pool size. */
   POOL_SHIFT = 14,
+  /** Pool size. */
+  POOL_SIZE = 1 << POOL_SHIFT,
   /** Arena size. */
   ARENA_SIZE = 1048576,
   /** Bytes of a pool taken by its header. */
   POOL_OVERHEAD = 48,
   /** Pools per arena. */
-  POOLS_PER_ARENA = 64,
-  /** Size classes (512 / 16). */
-  SIZE_CLASSES = 32,
+  POOLS_PER_ARENA = ARENA_SIZE / POOL_SIZE,
+  /** Number of size classes. */
+  SIZE_CLASSES = SMALL_REQUEST_THRESHOLD / ALIGNMENT,
   /** Room per pool in the free-block stacks: at least the 1021 blocks of 16 bytes a pool holds. */
   STACK_ROOM = 1024,
   /** No pool (end of a pool list). */
