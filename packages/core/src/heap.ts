@@ -94,8 +94,8 @@ const growableCapacityFloor = 4;
 /**
  * A simulated managed heap: objects with a type, a size, an address, a reference count,
  * reference slots and scalar payloads, stored in typed arrays (one 32-byte record per object, see
- * {@link HeapTables}) so that millions of objects fit; roots (frames, globals, pinned objects); weak references; finalizers; an allocator
- * model; and one pluggable {@link Collector}.
+ * {@link HeapTables}) so that millions of objects fit; roots (frames, globals, pinned objects);
+ * weak references; finalizers; an allocator model; and one pluggable {@link Collector}.
  *
  * Mutators hold {@link Ref}s. A new object is pushed on the current frame's temporaries (so it
  * is rooted at once) and holds one reference from there; move it to a local, a global or a slot
@@ -306,7 +306,8 @@ export class Heap {
     // The slot class, and a header count of 0.
     words[w + R.CLASS_HEADER] = cap === 0 ? 0 : SlotPool.classOf(SlotPool.capacityFor(cap));
     words[w + R.SIZE] = size;
-    const epoch = words[w + R.EPOCH] + 1 >= K.EPOCH_WRAP ? 1 : words[w + R.EPOCH] + 1;
+    const next = words[w + R.EPOCH] + 1;
+    const epoch = next >= K.EPOCH_WRAP ? 1 : next;
     words[w + R.EPOCH] = epoch;
     t.f64[i * R.DOUBLES + R.ADDR] = addr;
     t.refcounts[i] = 1;

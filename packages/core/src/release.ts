@@ -127,9 +127,7 @@ export class ReleaseEngine {
       metrics.refcountOps += ops;
       if (descend !== 0) {
         stack[sp - 1] = cursor;
-        if (sp + 2 > stack.length) stack = this.grown(stack, nested);
-        stack[sp] = descend;
-        stack[sp + 1] = K.START;
+        stack = this.pushStart(stack, sp, descend, nested);
         sp += 2;
         continue;
       }
@@ -145,20 +143,27 @@ export class ReleaseEngine {
       if (last === 0 || !heap.decReachesZero(last)) continue;
       if (zeroHook) zeroHook.call(heap.collector, last);
       else {
-        if (sp + 2 > stack.length) stack = this.grown(stack, nested);
-        stack[sp] = last;
-        stack[sp + 1] = K.START;
+        stack = this.pushStart(stack, sp, last, nested);
         sp += 2;
       }
     }
   }
 
-  /** A copy of `stack` twice as long (kept as the engine's own stack unless `nested`). */
-  private grown(stack: Int32Array, nested: boolean): Int32Array {
-    const next = new Int32Array(stack.length * 2);
-    next.set(stack);
-    if (!nested) this.stack = next;
-    return next;
+  /**
+   * Puts `obj`, its release not begun, at `sp` of the walk's stack, which is returned: a copy
+   * twice as long when it was full (kept as the engine's own stack unless `nested`).
+   */
+  private pushStart(stack: Int32Array, sp: number, obj: ObjIndex, nested: boolean): Int32Array {
+    let s = stack;
+    if (sp + 2 > s.length) {
+      const grown = new Int32Array(s.length * 2);
+      grown.set(stack);
+      if (!nested) this.stack = grown;
+      s = grown;
+    }
+    s[sp] = obj;
+    s[sp + 1] = K.START;
+    return s;
   }
 
   /** Runs the finalizer and clears weak references; false if the object was resurrected. */
