@@ -845,7 +845,7 @@ export class Heap {
    * whose referents are garbage too). Weak references to it must already be cleared.
    */
   freeIndex(i: ObjIndex, cause: FreeCause): void {
-    let t = this.tables;
+    const t = this.tables;
     // One record holds every field the free reads (see HeapTables): one cache line per object.
     const w = i * R.WORDS;
     const i32 = t.i32;
@@ -857,7 +857,6 @@ export class Heap {
     const off = i32[w + R.SLOT_OFF];
     const classHeader = i32[w + R.CLASS_HEADER];
     const slotClass = classHeader & 0xff;
-    const epoch = i32[w + R.EPOCH] + 1;
     if ((flags & F.ALIVE) === 0) throw new HeapError(`[heaplab] double free of object #${i}`);
     if ((flags & F.IMMORTAL) !== 0) return;
     if (flags & F.TRACKED) this.untrackIndex(i);
@@ -891,19 +890,50 @@ export class Heap {
     }
     if (slotClass !== 0) this.slots.releaseClass(off, slotClass);
     // Listeners and collectors may have allocated: read the tables afresh.
-    t = this.tables;
-    const words = t.i32;
-    words[w + R.SLOT_OFF] = 0;
-    words[w + R.SLOT_LEN] = 0;
-    // No slots and no flags; the type and the header count stay for messages about the freed object.
-    words[w + R.CLASS_HEADER] = classHeader & ~0xff;
-    words[w + R.FLAGS_TYPE] = flagsType & ~0xffff;
-    words[w + R.EPOCH] = epoch >= K.EPOCH_WRAP ? 2 : epoch;
-    t.refcounts[i] = 0;
-    // Only objects given a payload (flag F.PAYLOAD) touch the payload table.
-    if (flags & F.PAYLOAD) t.payload[i] = undefined;
+    clearRecord(this.tables, i, flagsType, classHeader);
     if (this.verify) this.quarantine.push(i);
     else this.freeIndices[this.freeCount++] = i;
+  }
+
+  /**
+   * Whether releases may take the release engine's plain path: nothing listens to counts or
+   * frees, the heap does not hold freed indices back for verification, and the collector has no
+   * hook for counts reaching zero.
+   * @internal
+   */
+  get plainReleases(): boolean {
+    return (
+      (this.events.mask & (E.REFCOUNT | E.FREED)) === 0 &&
+      !this.verify &&
+      this.collector.doRefcountZero === undefined &&
+      !this.metrics.measuresPromptness
+    );
+  }
+
+  /**
+   * {@link Heap.freeIndex} for an object the release engine found plain: alive, mortal, in a block
+   * of its own from the allocator model, with no weak references, auxiliary block or free list,
+   * on a heap where {@link Heap.plainReleases} holds (no event to emit). Returns its size: the
+   * caller reports the frees to the metrics ({@link Metrics.onFrees}).
+   * @internal
+   */
+  freePlain(i: ObjIndex): number {
+    const t = this.tables;
+    const w = i * R.WORDS;
+    const words = t.i32;
+    const flagsType = words[w + R.FLAGS_TYPE];
+    const size = words[w + R.SIZE] >>> 0;
+    const classHeader = words[w + R.CLASS_HEADER];
+    const slotClass = classHeader & 0xff;
+    this.allocator.free(t.f64[i * R.DOUBLES + R.ADDR], size);
+    if (slotClass !== 0) this.slots.releaseClass(words[w + R.SLOT_OFF], slotClass);
+    clearRecord(t, i, flagsType, classHeader);
+    this.freeIndices[this.freeCount++] = i;
+    this.liveObjects--;
+    this.liveBytes -= size;
+    const collector = this.collector;
+    if (collector.doFree !== undefined) collector.doFree(i, false);
+    return size;
   }
 
   private freeAux(i: ObjIndex): void {
@@ -1082,4 +1112,23 @@ function createNoneCollectorInline(): Collector {
     doAttach() {},
     doCollect() {},
   };
+}
+
+/**
+ * Marks the record of freed object `i` free: no slots, no flags, the next epoch; the type and the
+ * header count stay for messages about the freed object. Its count goes to 0 and, only for objects
+ * given one (flag `F.PAYLOAD`), its payload entry is cleared. `flagsType` and `classHeader` are
+ * the record's words as they were.
+ */
+function clearRecord(t: HeapTables, i: ObjIndex, flagsType: number, classHeader: number): void {
+  const words = t.i32;
+  const w = i * R.WORDS;
+  const epoch = words[w + R.EPOCH] + 1;
+  words[w + R.SLOT_OFF] = 0;
+  words[w + R.SLOT_LEN] = 0;
+  words[w + R.CLASS_HEADER] = classHeader & ~0xff;
+  words[w + R.FLAGS_TYPE] = flagsType & ~0xffff;
+  words[w + R.EPOCH] = epoch >= K.EPOCH_WRAP ? 2 : epoch;
+  t.refcounts[i] = 0;
+  if (flagsType & F.PAYLOAD) t.payload[i] = undefined;
 }

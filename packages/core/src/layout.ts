@@ -89,4 +89,8 @@ export enum Rel {
   DEFER_LAST_HEADER = 2,
   /** The first slot is released after the free. */
   DEFER_FIRST_SLOT = 4,
+  /** Freed blocks may go to the type's free list. */
+  FREE_LIST = 8,
+  /** Bits that keep an object off the release engine's plain path. */
+  NOT_PLAIN = DEFER_LAST_HEADER | DEFER_FIRST_SLOT | FREE_LIST,
 }

@@ -143,6 +143,27 @@ export class Metrics {
     this.heapBytes.observe(this.heap.step, this.heap.liveBytes);
   }
 
+  /** Whether promptness is being measured (every free is then recorded one by one). */
+  get measuresPromptness(): boolean {
+    return this.promptness !== null;
+  }
+
+  /**
+   * Called by the heap after `count` frees of `bytes` bytes in all at one step, with no
+   * promptness measured, as `count` calls of {@link Metrics.onFree} would: `liveAfterFirst` is the
+   * live size after the first of them, the largest the series would have seen.
+   */
+  onFrees(count: number, bytes: number, liveAfterFirst: number): void {
+    this.frees += count;
+    this.freedBytes += bytes;
+    const work = this.activeWork;
+    if (work !== null) {
+      work.objectsFreed += count;
+      work.bytesFreed += bytes;
+    }
+    this.heapBytes.observe(this.heap.step, liveAfterFirst);
+  }
+
   /** Called at safepoints and allocations: samples reachability when one is due. */
   maybeSample(): void {
     const p = this.promptness;

@@ -26,7 +26,8 @@ export class ReleaseEngine {
     const nested = this.depth !== 0;
     this.depth++;
     try {
-      this.walk(root, nested ? new Int32Array(64) : this.stack, nested);
+      if (!nested && this.heap.plainReleases) this.walkPlain(root);
+      else this.walk(root, nested ? new Int32Array(64) : this.stack, nested);
     } finally {
       this.depth--;
     }
@@ -39,13 +40,17 @@ export class ReleaseEngine {
    * and so replace them.
    */
   private walk(root: ObjIndex, initial: Int32Array, nested: boolean): void {
+    initial[0] = root;
+    initial[1] = K.START;
+    this.run(initial, 2, nested);
+  }
+
+  /** Runs the walk on a stack holding `sp` values (the engine's own stack unless `nested`). */
+  private run(initial: Int32Array, sp: number, nested: boolean): void {
     const heap = this.heap;
     const metrics = heap.metrics;
     const releaseBits = heap.types.releaseBits;
     let stack = initial;
-    stack[0] = root;
-    stack[1] = K.START;
-    let sp = 2;
     while (sp > 0) {
       const obj = stack[sp - 2];
       let cursor = stack[sp - 1];
@@ -74,22 +79,6 @@ export class ReleaseEngine {
       let refcounts = t.refcounts;
       let words = t.i32;
       let ops = 0;
-      if (inline && h === 0 && deferred < 0 && !zeroHook) {
-        // The common case (no header slots, nothing deferred, nobody listening, no hook): a
-        // tight loop over the items in release order.
-        for (; cursor < len; cursor++) {
-          const p = reverse ? off + len - 1 - cursor : off + cursor;
-          const child = data[p];
-          if (child === 0) continue;
-          data[p] = 0;
-          ops++;
-          if (--refcounts[child] !== 0 || (words[child * R.WORDS + R.FLAGS_TYPE] & F.RELEASING) !== 0)
-            continue;
-          descend = child;
-          cursor++;
-          break;
-        }
-      }
       while (cursor < len && descend === 0) {
         const k = reverse && cursor >= h ? len - 1 - (cursor - h) : cursor;
         cursor++;
@@ -147,6 +136,108 @@ export class ReleaseEngine {
         sp += 2;
       }
     }
+  }
+
+  /**
+   * The walk when nothing listens to counts or frees and the collector has no hook for counts
+   * reaching zero ({@link Heap.plainReleases}): objects with nothing to run or defer (no pending
+   * finalizer, no weak references, no header slots, no free list, an ordinary block of their
+   * own) are released here with the heap's arrays read once, and freed by
+   * {@link Heap.freePlain}. Any other object is released by {@link ReleaseEngine.walk}, which may
+   * run host code, so the arrays are read again after it. Same order as `walk`.
+   */
+  private walkPlain(root: ObjIndex): void {
+    const heap = this.heap;
+    const releaseBits = heap.types.releaseBits;
+    let t = heap.tables;
+    let words = t.i32;
+    let refcounts = t.refcounts;
+    let data = heap.slots.data;
+    let stack = this.stack;
+    let sp = 0;
+    let ops = 0;
+    // Frees reported to the metrics together (see Metrics.onFrees).
+    let freed = 0;
+    let bytes = 0;
+    let liveAfterFirst = 0;
+    let obj = root;
+    let cursor: number = K.START;
+    for (;;) {
+      const w = obj * R.WORDS;
+      const word = words[w + R.FLAGS_TYPE];
+      const bits = releaseBits[word >>> 16];
+      if (cursor === K.START) {
+        if (
+          (word & (F.ALIVE | F.IMMORTAL | F.STATIC | F.WEAKREF | F.FINALIZER)) !== F.ALIVE ||
+          (bits & Rel.NOT_PLAIN) !== 0 ||
+          (words[w + R.CLASS_HEADER] & 0xff00) !== 0 ||
+          (t.wrHead.length !== 0 && t.wrHead[obj] !== 0) ||
+          (t.auxSize.length !== 0 && t.auxSize[obj] !== 0)
+        ) {
+          heap.metrics.refcountOps += ops;
+          ops = 0;
+          if (freed !== 0) heap.metrics.onFrees(freed, bytes, liveAfterFirst);
+          freed = 0;
+          bytes = 0;
+          this.walk(obj, new Int32Array(64), true);
+          if (!heap.plainReleases) {
+            // Host code started listening: the rest goes the general way (same stack format).
+            this.run(stack, sp, false);
+            return;
+          }
+          t = heap.tables;
+          words = t.i32;
+          refcounts = t.refcounts;
+          data = heap.slots.data;
+          if (sp === 0) break;
+          sp -= 2;
+          obj = stack[sp];
+          cursor = stack[sp + 1];
+          continue;
+        }
+        // Marked as being released and untracked in one write, as `begin` does.
+        words[w + R.FLAGS_TYPE] = (word | F.RELEASING) & ~F.TRACKED;
+        if (word & F.TRACKED) heap.collector.doUntrack?.(obj);
+        cursor = 0;
+      }
+      const off = words[w + R.SLOT_OFF];
+      const len = words[w + R.SLOT_LEN];
+      const reverse = (bits & Rel.REVERSE) !== 0;
+      let descend = 0;
+      for (; cursor < len; cursor++) {
+        const p = reverse ? off + len - 1 - cursor : off + cursor;
+        const child = data[p];
+        if (child === 0) continue;
+        data[p] = 0;
+        ops++;
+        if (--refcounts[child] !== 0 || (words[child * R.WORDS + R.FLAGS_TYPE] & F.RELEASING) !== 0) continue;
+        descend = child;
+        cursor++;
+        break;
+      }
+      if (descend !== 0) {
+        if (sp + 2 > stack.length) {
+          const grown = new Int32Array(stack.length * 2);
+          grown.set(stack);
+          this.stack = grown;
+          stack = grown;
+        }
+        stack[sp] = obj;
+        stack[sp + 1] = cursor;
+        sp += 2;
+        obj = descend;
+        cursor = K.START;
+        continue;
+      }
+      bytes += heap.freePlain(obj);
+      if (freed++ === 0) liveAfterFirst = heap.liveBytes;
+      if (sp === 0) break;
+      sp -= 2;
+      obj = stack[sp];
+      cursor = stack[sp + 1];
+    }
+    heap.metrics.refcountOps += ops;
+    if (freed !== 0) heap.metrics.onFrees(freed, bytes, liveAfterFirst);
   }
 
   /**

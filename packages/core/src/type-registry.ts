@@ -130,7 +130,8 @@ export class TypeRegistry {
     this.releaseBits[id] =
       (info.releaseOrder === 'reverse' ? Rel.REVERSE : 0) |
       (info.deferLastHeader ? Rel.DEFER_LAST_HEADER : 0) |
-      (info.deferFirstSlot ? Rel.DEFER_FIRST_SLOT : 0);
+      (info.deferFirstSlot ? Rel.DEFER_FIRST_SLOT : 0) |
+      (info.freeList !== undefined ? Rel.FREE_LIST : 0);
     if (!this.byName.has(spec.name)) this.byName.set(spec.name, id);
     return id;
   }

@@ -160,24 +160,30 @@ class PymallocModel implements AllocatorModel {
     const offset = delta >= 0 && delta < 2147483648 ? delta | 0 : -1;
     const pool = offset >> P.POOL_SHIFT;
     const at = pool * P.RECORD;
-    if (!(offset >= 0 && at < pools.length && pools[at + P.SZIDX] >= 0)) {
-      throw new Error(`[heaplab] [pymalloc] free of 0x${address.toString(16)}, which it never allocated`);
-    }
+    if (!(offset >= 0 && at < pools.length && pools[at + P.SZIDX] >= 0)) this.foreignFree(address);
     this.usedBytes -= (pools[at + P.SZIDX] + 1) << 4;
     this.blocks--;
     const nfree = pools[at + P.NFREE];
     this.stacks[stackStart(pool) + nfree] = offset & (P.POOL_SIZE - 1);
     pools[at + P.NFREE] = nfree + 1;
-    const count = --pools[at + P.COUNT];
+    // Kept small (the rare cases in their own method) so that callers can inline it.
+    if (--pools[at + P.COUNT] === 0 || nfree === 0) this.poolChanged(pool, nfree);
+  }
+
+  /** After a free in `pool`, which held `nfree` free blocks before: relinks a pool that was full or is empty. */
+  private poolChanged(pool: number, nfree: number): void {
     if (nfree === 0) {
       // It was full: back to the front of its size class's list.
       this.linkUsedFront(pool);
       return;
     }
-    if (count !== 0) return;
     this.unlinkUsed(pool);
     this.poolsInUse--;
     this.returnPoolToArena(pool);
+  }
+
+  private foreignFree(address: number): never {
+    throw new Error(`[heaplab] [pymalloc] free of 0x${address.toString(16)}, which it never allocated`);
   }
 
   stats(): AllocatorStats {
