@@ -118,5 +118,19 @@ describe('heaplab bench graph', () => {
   it('rejects unknown benchmarks and bad sizes', async () => {
     expect((await runCli(['bench', 'grpah'])).stderr).toMatch(/one benchmark name: graph, got "grpah"/);
     expect((await runCli(['bench', 'graph', '--n', '0'])).code).toBe(2);
+    const warm = await runCli(['bench', 'graph', '--n', '2000', '--warmup', '-1']);
+    expect(warm.code).toBe(2);
+    expect(warm.stderr).toMatch(/--warmup/);
+  });
+
+  it('--warmup 0 times a cold run, with the same graph', async () => {
+    const cold = JSON.parse(
+      (await runCli(['bench', 'graph', '--n', '500', '--warmup', '0', '--json'])).stdout,
+    );
+    const warm = JSON.parse(
+      (await runCli(['bench', 'graph', '--n', '500', '--warmup', '2', '--json'])).stdout,
+    );
+    expect(cold.freed).toBe(warm.freed);
+    expect(cold.freed).toBeGreaterThan(0);
   });
 });

@@ -3,9 +3,11 @@
 // same graph, in one run. Prints both results and the ratios heaplab / CPython (lower is
 // better; the target is at most 1, the aim 0.5). `--json`: one {"name","value","unit"} per line.
 // `--n 100000,1000000` picks the sizes; `--python python3.11` the interpreter; `--repeat 3` how
-// many alternating runs of each side to take the fastest of (the machine is shared and noisy).
-// Both wall time (graph_gc.py's own measure) and CPU time (`--cpu`, steadier under load) are
-// compared.
+// many alternating runs of each side to take the fastest of (the machine is shared and noisy);
+// `--warmup 5` how many untimed heaplab runs come first (at most 100,000 nodes), so that the host's
+// JIT has compiled the collector before anything is timed (CPython has no JIT to warm up). Both
+// wall time (graph_gc.py's own measure) and CPU time (`--cpu`, steadier under load) are compared;
+// the medians are printed beside the fastest.
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +22,7 @@ const option = (name, fallback) => {
 const sizes = option('--n', '100000,1000000').split(',').map(Number);
 const python = option('--python', 'python3');
 const repeat = Math.max(1, Number(option('--repeat', '3')));
+const warmup = Math.max(0, Number(option('--warmup', '5')));
 const script = join(dirname(fileURLToPath(import.meta.url)), 'graph_gc.py');
 
 const lines = [];
@@ -33,16 +36,24 @@ const fastest = (best, run) =>
         garbage_ms: Math.min(best.garbage_ms, run.garbage_ms),
       };
 
+const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+
 for (const n of sizes) {
+  for (let k = 0; k < warmup; k++) runGraphBenchmark({ n: Math.min(n, 100_000) });
   for (const clock of ['wall', 'cpu']) {
     let ours = null;
     let theirs = null;
+    const garbage = { ours: [], theirs: [] };
     for (let k = 0; k < repeat; k++) {
-      ours = fastest(ours, runGraphBenchmark({ n, clock }));
+      const run = runGraphBenchmark({ n, clock });
+      garbage.ours.push(run.garbage_ms);
+      ours = fastest(ours, run);
       try {
         const pyArgs = clock === 'cpu' ? [script, '--cpu', String(n)] : [script, String(n)];
         const out = execFileSync(python, pyArgs, { encoding: 'utf8' });
-        theirs = fastest(theirs, JSON.parse(out.trim().split('\n').pop()));
+        const line = JSON.parse(out.trim().split('\n').pop());
+        garbage.theirs.push(line.garbage_ms);
+        theirs = fastest(theirs, line);
       } catch (error) {
         process.stderr.write(`[heaplab] bench: could not run ${python} ${script}: ${error.message}\n`);
         break;
@@ -50,7 +61,9 @@ for (const n of sizes) {
     }
     const tag = clock === 'cpu' ? `graph-${n}-cpu` : `graph-${n}`;
     if (!json) {
-      process.stdout.write(`# ${clock} time, fastest of ${repeat}\n${JSON.stringify(ours)}\n`);
+      process.stdout.write(
+        `# ${clock} time, fastest of ${repeat} (garbage_ms heaplab ${garbage.ours.join(' ')}; cpython ${garbage.theirs.join(' ')})\n${JSON.stringify(ours)}\n`,
+      );
       if (theirs) process.stdout.write(`${JSON.stringify(theirs)}\n`);
     }
     emit(`${tag}-live`, ours.live_ms, 'ms');
@@ -61,13 +74,15 @@ for (const n of sizes) {
     emit(`${tag}-garbage-cpython`, theirs.garbage_ms, 'ms');
     emit(`${tag}-live-ratio`, ours.live_ms / theirs.live_ms, 'x');
     emit(`${tag}-garbage-ratio`, ours.garbage_ms / theirs.garbage_ms, 'x');
+    emit(`${tag}-garbage-median-ratio`, median(garbage.ours) / median(garbage.theirs), 'x');
     emit(`${tag}-freed-matches`, ours.freed === theirs.freed ? 1 : 0, 'bool');
     if (!json) {
       const live = (ours.live_ms / theirs.live_ms).toFixed(2);
-      const garbage = (ours.garbage_ms / theirs.garbage_ms).toFixed(2);
+      const ratio = (ours.garbage_ms / theirs.garbage_ms).toFixed(2);
+      const medians = (median(garbage.ours) / median(garbage.theirs)).toFixed(2);
       const freed = ours.freed === theirs.freed ? 'matches' : `DIFFERS (${ours.freed} vs ${theirs.freed})`;
       process.stdout.write(
-        `n=${n} (${clock}): live ${live}x, garbage ${garbage}x of ${theirs.impl}; freed ${freed}\n`,
+        `n=${n} (${clock}): live ${live}x, garbage ${ratio}x of ${theirs.impl} (medians ${medians}x); freed ${freed}\n`,
       );
     }
   }

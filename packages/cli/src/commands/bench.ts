@@ -7,24 +7,32 @@ import type { Command } from './command.js';
 export const benchCommand: Command = {
   name: 'bench',
   summary: "run a benchmark (graph: CPython's cycle collector on a fixed random graph)",
-  help: `Usage: heaplab bench graph [--n N] [--json]
+  help: `Usage: heaplab bench graph [--n N] [--warmup K] [--json]
 
 Builds the graph of shared/bench/graph_gc.py (N nodes, each holding a list of 4
 references to nodes picked by xorshift32) under the CPython 3.11 collector and times a
 full collection with every node reachable (live_ms) and after the root list is dropped
-(garbage_ms), so the figures compare with real CPython's.
+(garbage_ms), so the figures compare with real CPython's. K untimed runs come first, so
+that Node's JIT has compiled the collector before anything is timed (CPython has no JIT
+to warm up); --warmup 0 times a cold run.
 
 Options:
   --n N        number of nodes (default 100000)
+  --warmup K   untimed runs first, of at most 100000 nodes (default 3)
   --json       print one JSON object (the fields graph_gc.py prints) on stdout
   -h, --help   show this help
 
 Examples:
   heaplab bench graph
   heaplab bench graph --n 1000000 --json
+  heaplab bench graph --warmup 0
 `,
   async run(argv, io) {
-    const args = parseCommandArgs('bench', argv, { n: { type: 'string' }, json: { type: 'boolean' } });
+    const args = parseCommandArgs('bench', argv, {
+      n: { type: 'string' },
+      warmup: { type: 'string' },
+      json: { type: 'boolean' },
+    });
     const [which, ...extra] = args.positionals;
     if (which !== 'graph' || extra.length > 0) {
       throw usageError(
@@ -32,6 +40,8 @@ Examples:
       );
     }
     const n = intOption(args, 'n', 100_000, 1);
+    const warmup = intOption(args, 'warmup', 3, 0);
+    for (let k = 0; k < warmup; k++) runGraphBenchmark({ n: Math.min(n, 100_000) });
     const result = runGraphBenchmark({ n });
     if (args.values.json) io.stdout.write(`${JSON.stringify(result)}\n`);
     else {
