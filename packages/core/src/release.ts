@@ -3,6 +3,7 @@ import type { Heap } from './heap.js';
 import { guarded } from './host.js';
 import { E, F, K, R, Rel } from './layout.js';
 import type { ObjIndex } from './ref.js';
+import type { HeapTables } from './tables.js';
 import { clearWeakrefsOnDeath } from './weakrefs.js';
 
 /**
@@ -12,9 +13,21 @@ import { clearWeakrefsOnDeath } from './weakrefs.js';
  * before the next, and the object's memory is freed last. The walk uses an explicit stack, so a
  * million-long chain is released without deep host recursion, in the order recursion would give.
  */
+/** Which of the engine's stacks a walk's stack is, so that a grown copy replaces it. */
+enum Keep {
+  /** A stack of its own (a nested release's). */
+  NONE = 0,
+  /** The engine's stack. */
+  STACK = 1,
+  /** The stack the plain path lends to the general path for objects that are not plain. */
+  SPARE = 2,
+}
+
 export class ReleaseEngine {
   /** The walk's (object, cursor) pairs; host code releasing objects meanwhile gets its own. */
   private stack = new Int32Array(256);
+  /** The general path's stack while the plain path holds `stack`. */
+  private spare = new Int32Array(256);
   private depth = 0;
 
   /** Creates the engine of `heap`. */
@@ -26,11 +39,21 @@ export class ReleaseEngine {
     const nested = this.depth !== 0;
     this.depth++;
     try {
-      if (!nested && this.heap.plainReleases) this.walkPlain(root);
-      else this.walk(root, nested ? new Int32Array(64) : this.stack, nested);
+      if (nested) this.walk(root, new Int32Array(64), Keep.NONE);
+      else if (this.plainRoot(root)) this.walkPlain(root);
+      else this.walk(root, this.stack, Keep.STACK);
     } finally {
       this.depth--;
     }
+  }
+
+  /** Whether `root` can start a release on the plain path. */
+  private plainRoot(root: ObjIndex): boolean {
+    const heap = this.heap;
+    if (!heap.plainReleases) return false;
+    const t = heap.tables;
+    const word = t.i32[root * R.WORDS + R.FLAGS_TYPE];
+    return isPlain(t, root, word, heap.types.releaseBits[word >>> 16]);
   }
 
   /**
@@ -39,14 +62,14 @@ export class ReleaseEngine {
    * code (a finalizer, a callback, an event listener, the collector's hook), which can allocate
    * and so replace them.
    */
-  private walk(root: ObjIndex, initial: Int32Array, nested: boolean): void {
+  private walk(root: ObjIndex, initial: Int32Array, keep: Keep): void {
     initial[0] = root;
     initial[1] = K.START;
-    this.run(initial, 2, nested);
+    this.run(initial, 2, keep);
   }
 
-  /** Runs the walk on a stack holding `sp` values (the engine's own stack unless `nested`). */
-  private run(initial: Int32Array, sp: number, nested: boolean): void {
+  /** Runs the walk on a stack holding `sp` values (`keep` says which stack it is). */
+  private run(initial: Int32Array, sp: number, keep: Keep): void {
     const heap = this.heap;
     const metrics = heap.metrics;
     const releaseBits = heap.types.releaseBits;
@@ -116,7 +139,7 @@ export class ReleaseEngine {
       metrics.refcountOps += ops;
       if (descend !== 0) {
         stack[sp - 1] = cursor;
-        stack = this.pushStart(stack, sp, descend, nested);
+        stack = this.pushStart(stack, sp, descend, keep);
         sp += 2;
         continue;
       }
@@ -132,7 +155,7 @@ export class ReleaseEngine {
       if (last === 0 || !heap.decReachesZero(last)) continue;
       if (zeroHook) zeroHook.call(heap.collector, last);
       else {
-        stack = this.pushStart(stack, sp, last, nested);
+        stack = this.pushStart(stack, sp, last, keep);
         sp += 2;
       }
     }
@@ -167,22 +190,16 @@ export class ReleaseEngine {
       const word = words[w + R.FLAGS_TYPE];
       const bits = releaseBits[word >>> 16];
       if (cursor === K.START) {
-        if (
-          (word & (F.ALIVE | F.IMMORTAL | F.STATIC | F.WEAKREF | F.FINALIZER)) !== F.ALIVE ||
-          (bits & Rel.NOT_PLAIN) !== 0 ||
-          (words[w + R.CLASS_HEADER] & 0xff00) !== 0 ||
-          (t.wrHead.length !== 0 && t.wrHead[obj] !== 0) ||
-          (t.auxSize.length !== 0 && t.auxSize[obj] !== 0)
-        ) {
+        if (!isPlain(t, obj, word, bits)) {
           heap.metrics.refcountOps += ops;
           ops = 0;
           if (freed !== 0) heap.metrics.onFrees(freed, bytes, liveAfterFirst);
           freed = 0;
           bytes = 0;
-          this.walk(obj, new Int32Array(64), true);
+          this.walk(obj, this.spare, Keep.SPARE);
           if (!heap.plainReleases) {
             // Host code started listening: the rest goes the general way (same stack format).
-            this.run(stack, sp, false);
+            this.run(stack, sp, Keep.STACK);
             return;
           }
           t = heap.tables;
@@ -242,14 +259,15 @@ export class ReleaseEngine {
 
   /**
    * Puts `obj`, its release not begun, at `sp` of the walk's stack, which is returned: a copy
-   * twice as long when it was full (kept as the engine's own stack unless `nested`).
+   * twice as long when it was full (replacing the engine stack `keep` names).
    */
-  private pushStart(stack: Int32Array, sp: number, obj: ObjIndex, nested: boolean): Int32Array {
+  private pushStart(stack: Int32Array, sp: number, obj: ObjIndex, keep: Keep): Int32Array {
     let s = stack;
     if (sp + 2 > s.length) {
       const grown = new Int32Array(s.length * 2);
       grown.set(stack);
-      if (!nested) this.stack = grown;
+      if (keep === Keep.STACK) this.stack = grown;
+      else if (keep === Keep.SPARE) this.spare = grown;
       s = grown;
     }
     s[sp] = obj;
@@ -296,6 +314,22 @@ export class ReleaseEngine {
     if (heap.tables.flags(obj) & F.TRACKED) heap.untrackIndex(obj);
     return true;
   }
+}
+
+/**
+ * Whether `obj` (its record's first word `word`, its type's release bits `bits`), whose release
+ * has not begun, is plain: alive, mortal, in a block of its own (not
+ * static, no auxiliary block, no free list), with no pending finalizer, no weak reference to it or
+ * from it, no header slots and no slot released after its free.
+ */
+function isPlain(t: HeapTables, obj: ObjIndex, word: number, bits: number): boolean {
+  return (
+    (word & (F.ALIVE | F.IMMORTAL | F.STATIC | F.WEAKREF | F.FINALIZER)) === F.ALIVE &&
+    (bits & Rel.NOT_PLAIN) === 0 &&
+    (t.i32[obj * R.WORDS + R.CLASS_HEADER] & 0xff00) === 0 &&
+    (t.wrHead.length === 0 || t.wrHead[obj] === 0) &&
+    (t.auxSize.length === 0 || t.auxSize[obj] === 0)
+  );
 }
 
 /** Runs `obj`'s finalizer through the heap's host, recording the run. */
