@@ -24,44 +24,10 @@ const option = (name, fallback) => {
 
 if (args[0] === '--child') {
   // One measured process: warm up, then build and collect live, and the garbage too with 'g'.
-  const { Heap } = await import('@heaplab/core');
-  const { createGenerationalCollector } = await import('../dist/index.js');
+  const { buildGraph } = await import('../dist/index.js');
   const [n, garbage] = [Number(args[1]), args[2] === 'g'];
   const run = (size, collectGarbage) => {
-    const collector = createGenerationalCollector();
-    const heap = new Heap({ collector, initialCapacity: 2 * size + 64, initialSlots: 6 * size + 1024 });
-    const Node = heap.defineType({ name: 'Node', container: true, baseSize: 32, slotSize: 8 });
-    const List = heap.defineType({
-      name: 'list',
-      container: true,
-      releaseOrder: 'reverse',
-      clearOrder: 'reverse',
-      baseSize: 56,
-      slotSize: 0,
-    });
-    collector.gc.disable();
-    heap.roots.pushFrame('main', ['nodes']);
-    heap.allocGrowable(List, size);
-    heap.roots.popToLocal(0);
-    const nodes = heap.index(heap.roots.getLocal(0));
-    for (let i = 0; i < size; i++) {
-      heap.alloc(Node, 1);
-      heap.roots.popAppend(heap.roots.getLocal(0));
-    }
-    const nodeAt = (k) => heap.slots.data[heap.tables.slotOff(nodes) + k];
-    let s = 2463534242;
-    for (let i = 0; i < size; i++) {
-      const refs = heap.index(heap.allocGrowable(List, 4));
-      for (let k = 0; k < 4; k++) {
-        s ^= s << 13;
-        s >>>= 0;
-        s ^= s >>> 17;
-        s ^= s << 5;
-        s >>>= 0;
-        heap.appendIndex(refs, nodeAt(s % size), false);
-      }
-      heap.roots.popToSlot(heap.ref(nodeAt(i)), 0);
-    }
+    const { heap, collector } = buildGraph(size);
     collector.gc.collect();
     heap.roots.clearLocal(0);
     return collectGarbage ? collector.gc.collect() : 0;

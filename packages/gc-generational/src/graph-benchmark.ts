@@ -1,5 +1,6 @@
 import { Heap, type ObjIndex } from '@heaplab/core';
 import { createGenerationalCollector } from './collector.js';
+import type { CollectorWithGc } from './gc-api.js';
 
 /** Options of {@link runGraphBenchmark}. */
 export interface GraphBenchmarkOptions {
@@ -50,19 +51,25 @@ const hostCollect = (): void => (globalThis as { gc?: () => void }).gc?.();
 
 const round2 = (ms: number): number => Math.round(ms * 100) / 100;
 
+/** A built benchmark graph: the heap and its collector (see {@link buildGraph}). */
+export interface BenchmarkGraph {
+  /** The heap: local 0 of the frame `main` holds the list of nodes. */
+  readonly heap: Heap;
+  /** The CPython 3.11 collector, automatic collection disabled. */
+  readonly collector: CollectorWithGc;
+}
+
 /**
- * The heap-level graph benchmark: builds exactly `graph_gc.py`'s graph — a list holding N nodes
- * (a `__slots__` object with one slot), each node holding a list of 4 references to nodes picked
- * by xorshift32 — under the CPython 3.11 collector with automatic collection disabled, then
- * times `gc.collect()` with everything reachable and again after the list is dropped.
+ * Builds exactly `graph_gc.py`'s graph — a list holding `n` nodes (a `__slots__` object with one
+ * slot), each node holding a list of 4 references to nodes picked by xorshift32 from `seed` —
+ * under the CPython 3.11 collector with automatic collection disabled. The list is local 0 of
+ * the frame `main`; clearing it leaves everything garbage.
  */
-export function runGraphBenchmark(options: GraphBenchmarkOptions): GraphBenchmarkResult {
-  const n = options.n;
+export function buildGraph(n: number, seed: number = GRAPH_SEED): BenchmarkGraph {
   if (!Number.isInteger(n) || n < 1)
     throw new RangeError(`[heaplab] graph benchmark: n must be a positive integer, got ${n}`);
   const collector = createGenerationalCollector();
   const heap = new Heap({ collector, initialCapacity: 2 * n + 64, initialSlots: 6 * n + 1024 });
-  const gc = collector.gc;
   const Node = heap.defineType({ name: 'Node', container: true, baseSize: 32, slotSize: 8 });
   const List = heap.defineType({
     name: 'list',
@@ -72,7 +79,7 @@ export function runGraphBenchmark(options: GraphBenchmarkOptions): GraphBenchmar
     baseSize: 56,
     slotSize: 0,
   });
-  gc.disable();
+  collector.gc.disable();
   heap.roots.pushFrame('main', ['nodes']);
   heap.allocGrowable(List, n);
   heap.roots.popToLocal(0);
@@ -83,7 +90,7 @@ export function runGraphBenchmark(options: GraphBenchmarkOptions): GraphBenchmar
   }
   const data = () => heap.slots.data;
   const nodeAt = (k: number): ObjIndex => data()[heap.tables.slotOff(nodes) + k];
-  let s = (options.seed ?? GRAPH_SEED) >>> 0;
+  let s = seed >>> 0;
   for (let i = 0; i < n; i++) {
     const refs = heap.index(heap.allocGrowable(List, GRAPH_DEGREE));
     for (let k = 0; k < GRAPH_DEGREE; k++) {
@@ -96,6 +103,17 @@ export function runGraphBenchmark(options: GraphBenchmarkOptions): GraphBenchmar
     }
     heap.roots.popToSlot(heap.ref(nodeAt(i)), 0);
   }
+  return { heap, collector };
+}
+
+/**
+ * The heap-level graph benchmark: builds the graph ({@link buildGraph}), then times
+ * `gc.collect()` with everything reachable and again after the list is dropped.
+ */
+export function runGraphBenchmark(options: GraphBenchmarkOptions): GraphBenchmarkResult {
+  const n = options.n;
+  const { heap, collector } = buildGraph(n, options.seed);
+  const gc = collector.gc;
   const now = options.clock === 'cpu' ? cpuClock : wallClock;
   gc.collect();
   hostCollect();

@@ -26,6 +26,8 @@ export {
   getGcApi,
 } from './gc-api.js';
 export {
+  type BenchmarkGraph,
+  buildGraph,
   GRAPH_DEGREE,
   GRAPH_SEED,
   type GraphBenchmarkOptions,
