@@ -925,14 +925,15 @@ export class Heap {
     const size = words[w + R.SIZE] >>> 0;
     const classHeader = words[w + R.CLASS_HEADER];
     const slotClass = classHeader & 0xff;
+    // freeIndex's order: the collector hears of the free before the record is cleared.
     this.allocator.free(t.f64[i * R.DOUBLES + R.ADDR], size);
-    if (slotClass !== 0) this.slots.releaseClass(words[w + R.SLOT_OFF], slotClass);
-    clearRecord(t, i, flagsType, classHeader);
-    this.freeIndices[this.freeCount++] = i;
-    this.liveObjects--;
-    this.liveBytes -= size;
     const collector = this.collector;
     if (collector.doFree !== undefined) collector.doFree(i, false);
+    this.liveObjects--;
+    this.liveBytes -= size;
+    if (slotClass !== 0) this.slots.releaseClass(words[w + R.SLOT_OFF], slotClass);
+    clearRecord(this.tables, i, flagsType, classHeader);
+    this.freeIndices[this.freeCount++] = i;
     return size;
   }
 

@@ -6,13 +6,6 @@ import type { ObjIndex } from './ref.js';
 import type { HeapTables } from './tables.js';
 import { clearWeakrefsOnDeath } from './weakrefs.js';
 
-/**
- * Releases objects whose reference count reached zero, in CPython's order: the finalizer first
- * (it may resurrect the object, and runs at most once), then weak references are cleared and
- * their callbacks run, then referents are released in the type's release order, each one fully
- * before the next, and the object's memory is freed last. The walk uses an explicit stack, so a
- * million-long chain is released without deep host recursion, in the order recursion would give.
- */
 /** Which of the engine's stacks a walk's stack is, so that a grown copy replaces it. */
 enum Keep {
   /** A stack of its own (a nested release's). */
@@ -23,6 +16,13 @@ enum Keep {
   SPARE = 2,
 }
 
+/**
+ * Releases objects whose reference count reached zero, in CPython's order: the finalizer first
+ * (it may resurrect the object, and runs at most once), then weak references are cleared and
+ * their callbacks run, then referents are released in the type's release order, each one fully
+ * before the next, and the object's memory is freed last. The walk uses an explicit stack, so a
+ * million-long chain is released without deep host recursion, in the order recursion would give.
+ */
 export class ReleaseEngine {
   /** The walk's (object, cursor) pairs; host code releasing objects meanwhile gets its own. */
   private stack = new Int32Array(256);
