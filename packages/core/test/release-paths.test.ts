@@ -8,18 +8,34 @@ import { countingCollector } from './helpers.js';
  * (no event to emit), and everything else on its general path. Listening to `freed` events forces
  * the general path for every object, so running one program on two heaps, one listening and one
  * not, must give the same heap: same frees in the same order (seen in the addresses and indices
- * that later allocations reuse), same counts, sizes, metrics and finalizer order.
+ * that later allocations reuse), same counts, sizes, metrics and finalizer order. Finalizers and
+ * weak-reference callbacks allocate while objects are being released, so the tables grow under
+ * the plain path, which must then read them again.
  */
 
 type Op =
   | { kind: 'alloc'; type: number; slots: number }
+  | { kind: 'weak'; obj: number }
   | { kind: 'link'; from: number; slot: number; to: number }
   | { kind: 'header'; obj: number; n: number }
   | { kind: 'drop'; obj: number };
 
+/** How many runs had callbacks, finalizers and grown tables: the test must see each. */
+const seen = { callbacks: 0, finalizers: 0, grown: 0 };
+
 function run(ops: readonly Op[], listen: boolean) {
-  const heap = new Heap({ collector: countingCollector() });
+  // A small heap, so that allocations by host code during a release grow the tables.
+  const heap = new Heap({ collector: countingCollector(), initialCapacity: 16, initialSlots: 16 });
   const log: string[] = [];
+  // Host code that allocates while objects are being released (a finalizer, a callback).
+  // Each call holds twice as many objects at once as the last, so that it grows the tables.
+  let held = 8;
+  const churn = (h: Heap, label: string) => {
+    held = Math.min(held * 2, 4096);
+    for (let k = 0; k < held; k++) h.allocWith(types[0], { slots: 2 });
+    for (let k = 0; k < held; k++) h.roots.pop();
+    log.push(label);
+  };
   const types = [
     heap.defineType({ name: 'plain', container: true, baseSize: 32, slotSize: 8 }),
     heap.defineType({ name: 'list', container: true, releaseOrder: 'reverse', baseSize: 56 }),
@@ -34,10 +50,13 @@ function run(ops: readonly Op[], listen: boolean) {
     heap.defineType({
       name: 'del',
       container: true,
-      finalize: (h, obj) => log.push(`del ${h.addressOf(obj)}`),
+      weakrefable: true,
+      finalize: (h, obj) => churn(h, `del ${h.addressOf(obj)}`),
     }),
-    heap.defineType({ name: 'big', container: true, baseSize: 600 }),
+    heap.defineType({ name: 'big', container: true, baseSize: 600, weakrefable: true }),
   ];
+  const Weak = heap.defineType({ name: 'weakref', weakref: 'ref', container: true });
+  const Fn = heap.defineType({ name: 'function' });
   if (listen) heap.events.on('freed', () => {});
   heap.roots.pushFrame('main', []);
   const objs: Ref[] = [];
@@ -51,6 +70,17 @@ function run(ops: readonly Op[], listen: boolean) {
     }
     if (objs.length === 0) continue;
     const at = (k: number) => objs[k % objs.length];
+    if (op.kind === 'weak') {
+      // A weak reference (kept by a global) with a callback that allocates.
+      const target = at(op.obj);
+      if (!heap.isAlive(target) || !heap.typeOf(target).weakrefable) continue;
+      const cb = heap.allocWith(Fn, { payload: (h: Heap) => churn(h, `callback ${objs.length}`) });
+      const wr = heap.createWeakref(Weak, target, { callback: cb });
+      heap.roots.setGlobal(`w${objs.length}`, wr);
+      heap.roots.pop();
+      heap.roots.pop();
+      continue;
+    }
     if (op.kind === 'link') {
       // Only to older objects: no cycles, so the drops at the end release everything.
       const k = op.from % objs.length;
@@ -76,6 +106,9 @@ function run(ops: readonly Op[], listen: boolean) {
     reused.push(`${r}@${heap.addressOf(r)}`);
   }
   const m = heap.metrics;
+  seen.callbacks += log.some((l) => l.startsWith('callback')) ? 1 : 0;
+  seen.finalizers += log.some((l) => l.startsWith('del')) ? 1 : 0;
+  seen.grown += heap.tables.capacity > 16 ? 1 : 0;
   return {
     log,
     reused,
@@ -96,6 +129,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('link' as const), from: fc.nat(), slot: fc.nat(), to: fc.nat() }),
   fc.record({ kind: fc.constant('header' as const), obj: fc.nat(), n: fc.integer({ min: 1, max: 2 }) }),
   fc.record({ kind: fc.constant('drop' as const), obj: fc.nat() }),
+  fc.record({ kind: fc.constant('weak' as const), obj: fc.nat() }),
 );
 
 describe('release paths', () => {
@@ -106,6 +140,9 @@ describe('release paths', () => {
       }),
       { numRuns: 300 },
     );
+    expect(seen.callbacks).toBeGreaterThan(10);
+    expect(seen.finalizers).toBeGreaterThan(10);
+    expect(seen.grown).toBeGreaterThan(10);
   });
 
   it('takes the plain path only while nothing listens', () => {
