@@ -9,12 +9,14 @@ export const benchCommand: Command = {
   summary: "run a benchmark (graph: CPython's cycle collector on a fixed random graph)",
   help: `Usage: heaplab bench graph [--n N] [--warmup K] [--json]
 
-Builds the graph of shared/bench/graph_gc.py (N nodes, each holding a list of 4
-references to nodes picked by xorshift32) under the CPython 3.11 collector and times a
+Builds the graph of graph_gc.py (N nodes, each holding a list of 4 references to
+nodes picked by xorshift32) under the CPython 3.11 collector and times a
 full collection with every node reachable (live_ms) and after the root list is dropped
-(garbage_ms), so the figures compare with real CPython's. K untimed runs come first, so
-that Node's JIT has compiled the collector before anything is timed (CPython has no JIT
-to warm up); --warmup 0 times a cold run.
+(garbage_ms), so the figures compare with what real CPython prints for
+\`python3 graph_gc.py N\` (packages/gc-generational/bench/graph_gc.py in heaplab's
+repository, whose bench/run.mjs runs both sides). K untimed runs come first, so that
+Node's JIT has compiled the collector before anything is timed (CPython has no JIT to
+warm up); --warmup 0 times a cold run.
 
 Options:
   --n N        number of nodes (default 100000)
