@@ -132,15 +132,8 @@ export class Metrics {
 
   /** Called by the heap as it frees object `i` of `size` bytes. */
   onFree(i: ObjIndex, size: number): void {
-    this.frees++;
-    this.freedBytes += size;
-    const work = this.activeWork;
-    if (work !== null) {
-      work.objectsFreed++;
-      work.bytesFreed += size;
-    }
     this.promptness?.onFree(i);
-    this.heapBytes.observe(this.heap.step, this.heap.liveBytes);
+    this.onFrees(1, size, this.heap.liveBytes);
   }
 
   /** Whether promptness is being measured (every free is then recorded one by one). */
@@ -149,9 +142,9 @@ export class Metrics {
   }
 
   /**
-   * Called by the heap after `count` frees of `bytes` bytes in all at one step, with no
-   * promptness measured, as `count` calls of {@link Metrics.onFree} would: `liveAfterFirst` is the
-   * live size after the first of them, the largest the series would have seen.
+   * Called by the heap after `count` frees of `bytes` bytes in all at one step (promptness, when
+   * measured, is told of each free by {@link Metrics.onFree}): `liveAfterFirst` is the live size
+   * after the first of them, the largest the series would have seen.
    */
   onFrees(count: number, bytes: number, liveAfterFirst: number): void {
     this.frees += count;

@@ -176,7 +176,7 @@ export class ReleaseEngine {
     let words = t.i32;
     let refcounts = t.refcounts;
     let data = heap.slots.data;
-    let stack = this.stack;
+    let stack: Int32Array = this.stack;
     let sp = 0;
     let ops = 0;
     // Frees reported to the metrics together (see Metrics.onFrees).
@@ -191,9 +191,8 @@ export class ReleaseEngine {
       const bits = releaseBits[word >>> 16];
       if (cursor === K.START) {
         if (!isPlain(t, obj, word, bits)) {
-          heap.metrics.refcountOps += ops;
+          report(heap, ops, freed, bytes, liveAfterFirst);
           ops = 0;
-          if (freed !== 0) heap.metrics.onFrees(freed, bytes, liveAfterFirst);
           freed = 0;
           bytes = 0;
           this.walk(obj, this.spare, Keep.SPARE);
@@ -233,12 +232,7 @@ export class ReleaseEngine {
         break;
       }
       if (descend !== 0) {
-        if (sp + 2 > stack.length) {
-          const grown = new Int32Array(stack.length * 2);
-          grown.set(stack);
-          this.stack = grown;
-          stack = grown;
-        }
+        if (sp + 2 > stack.length) stack = this.grown(stack, Keep.STACK);
         stack[sp] = obj;
         stack[sp + 1] = cursor;
         sp += 2;
@@ -253,8 +247,7 @@ export class ReleaseEngine {
       obj = stack[sp];
       cursor = stack[sp + 1];
     }
-    heap.metrics.refcountOps += ops;
-    if (freed !== 0) heap.metrics.onFrees(freed, bytes, liveAfterFirst);
+    report(heap, ops, freed, bytes, liveAfterFirst);
   }
 
   /**
@@ -262,17 +255,19 @@ export class ReleaseEngine {
    * twice as long when it was full (replacing the engine stack `keep` names).
    */
   private pushStart(stack: Int32Array, sp: number, obj: ObjIndex, keep: Keep): Int32Array {
-    let s = stack;
-    if (sp + 2 > s.length) {
-      const grown = new Int32Array(s.length * 2);
-      grown.set(stack);
-      if (keep === Keep.STACK) this.stack = grown;
-      else if (keep === Keep.SPARE) this.spare = grown;
-      s = grown;
-    }
+    const s = sp + 2 > stack.length ? this.grown(stack, keep) : stack;
     s[sp] = obj;
     s[sp + 1] = K.START;
     return s;
+  }
+
+  /** A copy of `stack` twice as long, replacing the engine stack `keep` names. */
+  private grown(stack: Int32Array, keep: Keep): Int32Array {
+    const next = new Int32Array(stack.length * 2);
+    next.set(stack);
+    if (keep === Keep.STACK) this.stack = next;
+    else if (keep === Keep.SPARE) this.spare = next;
+    return next;
   }
 
   /** Runs the finalizer and clears weak references; false if the object was resurrected. */
@@ -330,6 +325,15 @@ function isPlain(t: HeapTables, obj: ObjIndex, word: number, bits: number): bool
     (t.wrHead.length === 0 || t.wrHead[obj] === 0) &&
     (t.auxSize.length === 0 || t.auxSize[obj] === 0)
   );
+}
+
+/**
+ * Reports what the plain path counted since its last report: `ops` count changes, and `freed`
+ * frees of `bytes` bytes in all, the live size `liveAfterFirst` after the first of them.
+ */
+function report(heap: Heap, ops: number, freed: number, bytes: number, liveAfterFirst: number): void {
+  heap.metrics.refcountOps += ops;
+  if (freed !== 0) heap.metrics.onFrees(freed, bytes, liveAfterFirst);
 }
 
 /** Runs `obj`'s finalizer through the heap's host, recording the run. */
