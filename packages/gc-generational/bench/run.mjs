@@ -11,7 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runGraphBenchmark } from '../dist/index.js';
+import { runGraphBenchmark, warmUpGraphBenchmark } from '../dist/index.js';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -27,38 +27,39 @@ const script = join(dirname(fileURLToPath(import.meta.url)), 'graph_gc.py');
 
 const lines = [];
 const emit = (name, value, unit) => lines.push({ name, value: Number(value.toFixed(3)), unit });
-const fastest = (best, run) =>
-  best === null
-    ? run
+/** The last run's line with the fastest times of all the runs, or null when there was none. */
+const fastest = (runs) =>
+  runs.length === 0
+    ? null
     : {
-        ...run,
-        live_ms: Math.min(best.live_ms, run.live_ms),
-        garbage_ms: Math.min(best.garbage_ms, run.garbage_ms),
+        ...runs.at(-1),
+        live_ms: Math.min(...runs.map((r) => r.live_ms)),
+        garbage_ms: Math.min(...runs.map((r) => r.garbage_ms)),
       };
 
 const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 
 for (const n of sizes) {
-  for (let k = 0; k < warmup; k++) runGraphBenchmark({ n: Math.min(n, 100_000) });
+  warmUpGraphBenchmark(n, warmup);
   for (const clock of ['wall', 'cpu']) {
-    let ours = null;
-    let theirs = null;
-    const garbage = { ours: [], theirs: [] };
+    const runs = { ours: [], theirs: [] };
     for (let k = 0; k < repeat; k++) {
-      const run = runGraphBenchmark({ n, clock });
-      garbage.ours.push(run.garbage_ms);
-      ours = fastest(ours, run);
+      runs.ours.push(runGraphBenchmark({ n, clock }));
       try {
         const pyArgs = clock === 'cpu' ? [script, '--cpu', String(n)] : [script, String(n)];
         const out = execFileSync(python, pyArgs, { encoding: 'utf8' });
-        const line = JSON.parse(out.trim().split('\n').pop());
-        garbage.theirs.push(line.garbage_ms);
-        theirs = fastest(theirs, line);
+        runs.theirs.push(JSON.parse(out.trim().split('\n').pop()));
       } catch (error) {
         process.stderr.write(`[heaplab] bench: could not run ${python} ${script}: ${error.message}\n`);
         break;
       }
     }
+    const ours = fastest(runs.ours);
+    const theirs = fastest(runs.theirs);
+    const garbage = {
+      ours: runs.ours.map((r) => r.garbage_ms),
+      theirs: runs.theirs.map((r) => r.garbage_ms),
+    };
     const tag = clock === 'cpu' ? `graph-${n}-cpu` : `graph-${n}`;
     if (!json) {
       process.stdout.write(

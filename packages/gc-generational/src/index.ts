@@ -33,6 +33,7 @@ export {
   type GraphBenchmarkOptions,
   type GraphBenchmarkResult,
   runGraphBenchmark,
+  warmUpGraphBenchmark,
 } from './graph-benchmark.js';
 export type { GenerationalOptions, ReferentsFunction } from './options.js';
 export {

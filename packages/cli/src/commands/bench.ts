@@ -1,4 +1,4 @@
-import { runGraphBenchmark } from '@heaplab/gc-generational';
+import { runGraphBenchmark, warmUpGraphBenchmark } from '@heaplab/gc-generational';
 import { intOption, parseCommandArgs } from '../args.js';
 import { EXIT_OK, usageError } from '../errors.js';
 import type { Command } from './command.js';
@@ -43,7 +43,7 @@ Examples:
     }
     const n = intOption(args, 'n', 100_000, 1);
     const warmup = intOption(args, 'warmup', 3, 0);
-    for (let k = 0; k < warmup; k++) runGraphBenchmark({ n: Math.min(n, 100_000) });
+    warmUpGraphBenchmark(n, warmup);
     const result = runGraphBenchmark({ n });
     if (args.values.json) io.stdout.write(`${JSON.stringify(result)}\n`);
     else {
