@@ -34,9 +34,10 @@ const counting = () => ({
   doCollect() {},
 });
 const gc = () => globalThis.gc?.();
+// `external` holds the array buffers and the WebAssembly memory the heap's records live in.
 const usedMemory = () => {
   const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
+  return m.heapUsed + m.external;
 };
 const xorshift = (s) => {
   s ^= s << 13;

@@ -93,7 +93,7 @@ const growableCapacityFloor = 4;
 
 /**
  * A simulated managed heap: objects with a type, a size, an address, a reference count,
- * reference slots and scalar payloads, stored in typed arrays (one 32-byte record per object, see
+ * reference slots and scalar payloads, stored in typed arrays (one 64-byte record per object, see
  * {@link HeapTables}) so that millions of objects fit; roots (frames, globals, pinned objects);
  * weak references; finalizers; an allocator model; and one pluggable {@link Collector}.
  *
@@ -172,8 +172,8 @@ export class Heap {
       );
     }
     this.types = new TypeRegistry();
-    this.tables = new HeapTables(Math.max(16, options.initialCapacity ?? 1024));
-    this.slots = new SlotPool(options.initialSlots);
+    this.tables = new HeapTables(Math.max(16, options.initialCapacity ?? 1024), options.initialSlots);
+    this.slots = this.tables.slots;
     this.freeIndices = new Int32Array(this.tables.capacity);
     this.collector = collector;
     this.traits = collector.traits;
@@ -287,7 +287,10 @@ export class Heap {
     }
     const i = this.takeIndex();
     const cap = growable ? Math.max(nslots, 0) : nslots;
-    const slotOff = this.slots.allocate(cap);
+    const w = i * R.WORDS;
+    // Small objects keep their slots in their record (cleared here: a free leaves them as they were).
+    const inline = cap <= R.INLINE_SLOTS;
+    const slotOff = inline ? w + R.INLINE : this.slots.allocate(cap);
     // The record's views are read after everything above that can grow the tables.
     const t = this.tables;
     let flags = F.ALIVE;
@@ -298,19 +301,24 @@ export class Heap {
       this.finalizersSeen = true;
     }
     if (info.weakref !== undefined) flags |= F.WEAKREF;
-    const w = i * R.WORDS;
     const words = t.i32;
     words[w + R.FLAGS_TYPE] = flags | (typeId << 16);
     words[w + R.SLOT_OFF] = slotOff;
     words[w + R.SLOT_LEN] = growable ? 0 : nslots;
-    // The slot class, and a header count of 0.
-    words[w + R.CLASS_HEADER] = cap === 0 ? 0 : SlotPool.classOf(SlotPool.capacityFor(cap));
+    if (inline) {
+      words[w + R.INLINE] = 0;
+      words[w + R.INLINE + 1] = 0;
+      words[w + R.INLINE + 2] = 0;
+      words[w + R.INLINE + 3] = 0;
+    }
+    // The slot class (0 for the inline region), and a header count of 0.
+    words[w + R.CLASS_HEADER] = inline ? 0 : SlotPool.classOf(SlotPool.capacityFor(cap));
     words[w + R.SIZE] = size;
     const next = words[w + R.EPOCH] + 1;
     const epoch = next >= K.EPOCH_WRAP ? 1 : next;
     words[w + R.EPOCH] = epoch;
     t.f64[i * R.DOUBLES + R.ADDR] = addr;
-    t.refcounts[i] = 1;
+    words[w + R.RC] = 1;
     this.liveObjects++;
     this.liveBytes += size;
     this.step++;
@@ -491,14 +499,14 @@ export class Heap {
       this.emitWrite(o, slot, old, v, owned);
     } else if (this.counting) {
       // Nobody listens: count inline, calling out only when a count reaches zero.
-      const refcounts = this.tables.refcounts;
+      const words = this.tables.i32;
       if (v !== 0 && !owned) {
-        refcounts[v]++;
+        words[v * R.WORDS + R.RC]++;
         metrics.refcountOps++;
       }
       if (old !== 0) {
         metrics.refcountOps++;
-        if (--refcounts[old] === 0) this.reachedZero(old);
+        if (--words[old * R.WORDS + R.RC] === 0) this.reachedZero(old);
       }
       return;
     }
@@ -640,12 +648,7 @@ export class Heap {
     const t = this.tables;
     if (n <= t.slotCap(o)) return;
     const want = Math.max(n, growableCapacityFloor, t.slotCap(o) * 2);
-    t.setSlotOff(
-      o,
-      t.slotCap(o) === 0
-        ? this.slots.allocate(want)
-        : this.slots.reallocate(t.slotOff(o), t.slotCap(o), t.slotLen(o), want),
-    );
+    t.setSlotOff(o, this.slots.reallocate(t.slotOff(o), t.slotCap(o), t.slotLen(o), want));
     t.setSlotCap(o, SlotPool.capacityFor(want));
   }
 
@@ -661,7 +664,7 @@ export class Heap {
   /** Adds a reference to an object (by index); counted only when the collector maintains counts. */
   inc(i: ObjIndex): void {
     if (!this.counting) return;
-    const count = ++this.tables.refcounts[i];
+    const count = ++this.tables.i32[i * R.WORDS + R.RC];
     this.metrics.refcountOps++;
     if (this.events.mask & E.REFCOUNT) {
       this.events.emit({ kind: 'refcount', step: this.step, obj: this.ref(i), count, delta: 1 });
@@ -671,8 +674,7 @@ export class Heap {
   /** Drops a reference to an object (by index); at zero the object is released. */
   dec(i: ObjIndex): void {
     if (!this.counting) return;
-    const t = this.tables;
-    const count = --t.refcounts[i];
+    const count = --this.tables.i32[i * R.WORDS + R.RC];
     this.metrics.refcountOps++;
     if (this.events.mask & E.REFCOUNT) {
       this.events.emit({ kind: 'refcount', step: this.step, obj: this.ref(i), count, delta: -1 });
@@ -687,7 +689,7 @@ export class Heap {
   decReachesZero(i: ObjIndex): boolean {
     if (!this.counting) return false;
     const t = this.tables;
-    const count = --t.refcounts[i];
+    const count = --t.i32[i * R.WORDS + R.RC];
     this.metrics.refcountOps++;
     if (this.events.mask & E.REFCOUNT) {
       this.events.emit({ kind: 'refcount', step: this.step, obj: this.ref(i), count, delta: -1 });
@@ -1130,6 +1132,6 @@ function clearRecord(t: HeapTables, i: ObjIndex, flagsType: number, classHeader:
   words[w + R.CLASS_HEADER] = classHeader & ~0xff;
   words[w + R.FLAGS_TYPE] = flagsType & ~0xffff;
   words[w + R.EPOCH] = epoch >= K.EPOCH_WRAP ? 2 : epoch;
-  t.refcounts[i] = 0;
+  words[w + R.RC] = 0;
   if (flagsType & F.PAYLOAD) t.payload[i] = undefined;
 }

@@ -30,8 +30,8 @@ export enum F {
  * for this file.
  */
 export enum R {
-  /** Bytes per record. */
-  BYTES = 32,
+  /** Bytes per record: one cache line. */
+  BYTES = 64,
   /** 32-bit words per record. */
   WORDS = BYTES / 4,
   /** 16-bit halves per record. */
@@ -42,20 +42,26 @@ export enum R {
   FLAGS = 0,
   /** `u16` offset of the type id. */
   TYPE = 1,
+  /** `i32` offset of the reference count. */
+  RC = 1,
   /** `i32` offset of the slot region's offset. */
-  SLOT_OFF = 1,
+  SLOT_OFF = 2,
   /** `i32` offset of the number of slots in use. */
-  SLOT_LEN = 2,
-  /** `u32` offset of the allocation epoch. */
-  EPOCH = 3,
+  SLOT_LEN = 3,
+  /** `i32` offset of the inline slot region (every record has one; small objects use it). */
+  INLINE = 4,
+  /** Slots the inline region holds. */
+  INLINE_SLOTS = 4,
   /** `u32` offset of the size in bytes. */
-  SIZE = 4,
-  /** `u8` offset of the slot region's capacity class. */
-  SLOT_CLASS = 20,
+  SIZE = 8,
+  /** `u8` offset of the slot region's capacity class (0: the inline region). */
+  SLOT_CLASS = 36,
   /** `u8` offset of the header-slot count. */
   HEADER = SLOT_CLASS + 1,
   /** `f64` offset of the address. */
-  ADDR = 3,
+  ADDR = 5,
+  /** `u32` offset of the allocation epoch. */
+  EPOCH = 12,
   /**
    * `i32` offset of the word holding the flags (low half) and the type id (high half), so that hot
    * paths read both through the one view they use for everything else.

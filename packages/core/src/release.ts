@@ -99,7 +99,6 @@ export class ReleaseEngine {
       // Counting inline is only for when nobody listens to counts (a listener is host code).
       const inline = (heap.events.mask & E.REFCOUNT) === 0;
       let descend = 0;
-      let refcounts = t.refcounts;
       let words = t.i32;
       let ops = 0;
       while (cursor < len && descend === 0) {
@@ -112,11 +111,11 @@ export class ReleaseEngine {
         let zero: boolean;
         if (inline) {
           ops++;
-          zero = --refcounts[child] === 0 && (words[child * R.WORDS + R.FLAGS_TYPE] & F.RELEASING) === 0;
+          const cw = child * R.WORDS;
+          zero = --words[cw + R.RC] === 0 && (words[cw + R.FLAGS_TYPE] & F.RELEASING) === 0;
         } else {
           zero = heap.decReachesZero(child);
           t = heap.tables;
-          refcounts = t.refcounts;
           words = t.i32;
           data = heap.slots.data;
           off = words[w + R.SLOT_OFF];
@@ -127,7 +126,6 @@ export class ReleaseEngine {
           ops = 0;
           zeroHook.call(heap.collector, child);
           t = heap.tables;
-          refcounts = t.refcounts;
           words = t.i32;
           data = heap.slots.data;
           off = words[w + R.SLOT_OFF];
@@ -174,7 +172,6 @@ export class ReleaseEngine {
     const releaseBits = heap.types.releaseBits;
     let t = heap.tables;
     let words = t.i32;
-    let refcounts = t.refcounts;
     let data = heap.slots.data;
     let stack: Int32Array = this.stack;
     let sp = 0;
@@ -203,7 +200,6 @@ export class ReleaseEngine {
           }
           t = heap.tables;
           words = t.i32;
-          refcounts = t.refcounts;
           data = heap.slots.data;
           if (sp === 0) break;
           sp -= 2;
@@ -226,7 +222,8 @@ export class ReleaseEngine {
         if (child === 0) continue;
         data[p] = 0;
         ops++;
-        if (--refcounts[child] !== 0 || (words[child * R.WORDS + R.FLAGS_TYPE] & F.RELEASING) !== 0) continue;
+        const cw = child * R.WORDS;
+        if (--words[cw + R.RC] !== 0 || (words[cw + R.FLAGS_TYPE] & F.RELEASING) !== 0) continue;
         descend = child;
         cursor++;
         break;

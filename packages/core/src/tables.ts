@@ -44,6 +44,53 @@ function fillPayloads(payload: unknown[], capacity: number): void {
   for (let k = payload.length; k < capacity; k++) payload.push(undefined);
 }
 
+/** Bytes in a WebAssembly memory page. */
+const WASM_PAGE = 65536;
+
+/** What heaplab uses of a WebAssembly memory (the project does not build against the DOM types). */
+interface LinearMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+type LinearMemoryConstructor = new (descriptor: { initial: number }) => LinearMemory;
+
+/**
+ * The buffer under the records and the slot pool. Where WebAssembly is available it is a
+ * WebAssembly memory: its start is aligned to a page, so each 64-byte record is exactly one cache
+ * line (an ordinary `ArrayBuffer` starts wherever the allocator put it, typically 16 bytes into a
+ * line, which split every record across two), and it grows in place, without copying what it holds.
+ * Elsewhere an ordinary buffer, copied into a larger one to grow.
+ */
+class RecordMemory {
+  private readonly memory: LinearMemory | undefined;
+  private plain: ArrayBuffer | undefined;
+
+  /** Zeroed memory of at least `bytes` bytes. */
+  constructor(bytes: number) {
+    const Memory = (globalThis as { WebAssembly?: { Memory: LinearMemoryConstructor } }).WebAssembly?.Memory;
+    if (Memory === undefined) this.plain = new ArrayBuffer(bytes);
+    else this.memory = new Memory({ initial: Math.ceil(bytes / WASM_PAGE) });
+  }
+
+  /** The current buffer (replaced by {@link RecordMemory.grow}). */
+  get buffer(): ArrayBuffer {
+    return this.memory === undefined ? this.plain! : this.memory.buffer;
+  }
+
+  /** Makes the memory at least `bytes` long; what it held stays, what is new is zeroed. */
+  grow(bytes: number): void {
+    const have = this.buffer.byteLength;
+    if (bytes <= have) return;
+    if (this.memory !== undefined) {
+      this.memory.grow(Math.ceil((bytes - have) / WASM_PAGE));
+      return;
+    }
+    const next = new ArrayBuffer(bytes);
+    new Uint8Array(next).set(new Uint8Array(this.plain!));
+    this.plain = next;
+  }
+}
+
 /** Bytes of one object's record in {@link HeapTables}: half a cache line. */
 export const RECORD_BYTES: number = R.BYTES;
 /** Record size in 32-bit words (`i32`/`u32` index of object `i`'s record: `i * REC_WORDS`). */
@@ -70,25 +117,33 @@ export const R_SLOT_CLASS: number = R.SLOT_CLASS;
 export const R_HEADER: number = R.HEADER;
 /** `f64` offset of the address in a record. */
 export const R_ADDR: number = R.ADDR;
+/** `i32` offset of the reference count in a record. */
+export const R_RC: number = R.RC;
+/** `i32` offset of the inline slot region in a record. */
+export const R_INLINE: number = R.INLINE;
+/** Slots a record's inline region holds: objects with at most this many slots keep them there. */
+export const INLINE_SLOTS: number = R.INLINE_SLOTS;
 
 /**
- * The heap's per-object tables, indexed by {@link ObjIndex}. An object's fields (type, flags, slot
- * region, epoch, size, header count, address) live together in one 32-byte record, so reaching
- * an object costs one cache line however many of its fields are read: with one array per field,
- * freeing an object touched a line in each of nine arrays. Read and write them with the accessors
- * (`t.flags(i)`, `t.setFlags(i, f)`), which the compiler inlines, or in hot loops through the
- * views (`i32`, `u32`, `u16`, `u8`, `f64`) at the `R_*` offsets.
+ * The heap's per-object tables, indexed by {@link ObjIndex}. An object's fields (type, flags,
+ * reference count, slot region, epoch, size, header count, address) and up to
+ * {@link INLINE_SLOTS} slots live together in one 64-byte record, as a CPython object keeps its
+ * count, type and `__slots__` in its own memory: releasing an object then waits for one cache line,
+ * where a record, a count array and a slot pool apart made each step of a release cascade wait for
+ * three in turn. Read and write the fields with the accessors (`t.flags(i)`, `t.setFlags(i, f)`),
+ * which the compiler inlines, or in hot loops through the views (`i32`, `u32`, `u16`, `u8`, `f64`)
+ * at the `R_*` offsets.
  *
- * The reference count is the exception: it changes once per reference rather than once per
- * object, mostly on objects that do not die, so it keeps a compact array of its own
- * ({@link HeapTables.refcounts}), which stays in cache where the records would not. Payloads,
- * auxiliary blocks and weak-reference links are arrays of their own too. Views and arrays are
- * replaced when the heap grows: re-read them after anything that can allocate. Weak-reference
+ * The records and the {@link SlotPool}'s regions for larger objects share one buffer (records
+ * first, the pool above them), so that a slot is `slots.data[slotOff(i) + k]` wherever it lives.
+ * Payloads, auxiliary blocks and weak-reference links are arrays of their own. Views and arrays
+ * are replaced when the heap grows: re-read them after anything that can allocate. Weak-reference
  * tables are created on first use.
  */
 export class HeapTables {
-  /** The records' memory. */
+  /** The records' memory (and the slot pool's, above the records). */
   buffer!: ArrayBuffer;
+  private readonly memory: RecordMemory;
   /** The records as signed 32-bit words. */
   i32!: Int32Array;
   /** The records as unsigned 32-bit words. */
@@ -99,8 +154,6 @@ export class HeapTables {
   u8!: Uint8Array;
   /** The records as doubles. */
   f64!: Float64Array;
-  /** Reference counts, indexed by object (maintained only when the collector's traits say so). */
-  refcounts: Int32Array;
   /**
    * Scalar payloads (int value, str text...), `undefined` for none; as long as the capacity. Read
    * freely; write with {@link HeapTables.setPayload}, which flags the object so that its free
@@ -121,12 +174,17 @@ export class HeapTables {
   wrHead: Int32Array;
   /** Number of indices the tables can hold. */
   capacity: number;
+  /** The slot regions of objects with more slots than a record holds, above the records. */
+  readonly slots: SlotPool;
 
-  /** Creates tables for `capacity` objects. */
-  constructor(capacity: number) {
+  /** Creates tables for `capacity` objects, with room for `poolWords` slots outside records. */
+  constructor(capacity: number, poolWords = 1 << 16) {
     this.capacity = capacity;
-    this.useRecords(new ArrayBuffer(capacity * R.BYTES));
-    this.refcounts = new Int32Array(capacity);
+    const words = capacity * R.WORDS;
+    const pool = Math.max(16, poolWords + (poolWords & 1));
+    this.memory = new RecordMemory((words + pool) * 4);
+    this.useRecords(this.memory.buffer);
+    this.slots = new SlotPool(this, words, words + pool);
     this.payload = [];
     fillPayloads(this.payload, capacity);
     this.auxAddr = new Float64Array(0);
@@ -155,13 +213,13 @@ export class HeapTables {
   }
   /** Reference count of object `i` (maintained only when the collector's traits say so). */
   rc(i: ObjIndex): number {
-    return this.refcounts[i];
+    return this.i32[i * R.WORDS + R.RC];
   }
   /** Sets the reference count of object `i`. */
   setRc(i: ObjIndex, value: number): void {
-    this.refcounts[i] = value;
+    this.i32[i * R.WORDS + R.RC] = value;
   }
-  /** Offset of object `i`'s slot region in the slot pool. */
+  /** Offset of object `i`'s slot region in `slots.data` (its record's inline region, or the pool's). */
   slotOff(i: ObjIndex): number {
     return this.i32[i * R.WORDS + R.SLOT_OFF];
   }
@@ -237,6 +295,33 @@ export class HeapTables {
     this.u16 = new Uint16Array(buffer);
     this.u8 = new Uint8Array(buffer);
     this.f64 = new Float64Array(buffer);
+    // The pool is constructed after the first buffer.
+    if (this.slots !== undefined) this.slots.data = this.i32;
+  }
+
+  /**
+   * Replaces the buffer by one with `capacity` records and `poolWords` words of pool above them
+   * (neither smaller than now): records are copied in place, the pool's used words move up with
+   * the end of the records, and every offset into them (objects' slot offsets, the pool's free
+   * lists) moves with them.
+   */
+  resize(capacity: number, poolWords: number): void {
+    const oldBase = this.capacity * R.WORDS;
+    const base = capacity * R.WORDS;
+    const pool = this.slots;
+    const used = pool.top - oldBase;
+    this.capacity = capacity;
+    this.memory.grow((base + poolWords + (poolWords & 1)) * 4);
+    this.useRecords(this.memory.buffer);
+    const delta = base - oldBase;
+    if (delta !== 0) {
+      const words = this.i32;
+      // The pool moves up past the new records, which start zeroed.
+      words.copyWithin(base, oldBase, oldBase + used);
+      words.fill(0, oldBase, base);
+      for (let w = R.SLOT_OFF; w < oldBase; w += R.WORDS) if (words[w] >= oldBase) words[w] += delta;
+    }
+    pool.moved(base, base + poolWords, delta);
   }
 
   /** Whether the weak-reference tables exist yet. */
@@ -262,11 +347,7 @@ export class HeapTables {
 
   /** Grows every table to hold `capacity` objects. */
   grow(capacity: number): void {
-    this.capacity = capacity;
-    const buffer = new ArrayBuffer(capacity * R.BYTES);
-    new Uint8Array(buffer).set(this.u8);
-    this.useRecords(buffer);
-    this.refcounts = grow(this.refcounts, capacity);
+    this.resize(capacity, this.slots.end - this.slots.base);
     fillPayloads(this.payload, capacity);
     if (this.auxAddr.length !== 0) {
       this.auxAddr = grow(this.auxAddr, capacity);

@@ -58,9 +58,32 @@ describe('the object record', () => {
   it('stores every slot capacity the pool hands out', () => {
     const t = new HeapTables(2);
     for (let n = 0; n <= 1 << 24; n = n < 40 ? n + 1 : n * 3) {
-      const cap = n === 0 ? 0 : SlotPool.capacityFor(n);
+      const cap = SlotPool.capacityFor(n);
       t.setSlotCap(1, cap);
       expect(t.slotCap(1)).toBe(cap);
+    }
+  });
+
+  it('reserves the smallest power of two at least as large as a request above 16 slots', () => {
+    const requests = [
+      17,
+      31,
+      32,
+      33,
+      100,
+      1000,
+      4095,
+      4096,
+      4097,
+      2 ** 20 - 1,
+      2 ** 20,
+      2 ** 20 + 1,
+      2 ** 30,
+    ];
+    for (const n of requests) {
+      const cap = SlotPool.capacityFor(n);
+      expect(cap >= n && cap / 2 < n && Number.isInteger(Math.log2(cap))).toBe(true);
+      expect(SlotPool.capacityOfClass(SlotPool.classOf(cap))).toBe(cap);
     }
   });
 

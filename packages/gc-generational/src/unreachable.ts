@@ -3,6 +3,7 @@ import {
   F_FINALIZER,
   F_TRACKED,
   type ObjIndex,
+  R_RC,
   R_SLOT_LEN,
   R_SLOT_OFF,
   REC_WORDS,
@@ -40,7 +41,7 @@ export function deduceUnreachable(
   const stride = REC_WORDS;
   const slotOffAt = R_SLOT_OFF;
   const slotLenAt = R_SLOT_LEN;
-  const rc = heap.tables.refcounts;
+  const rcAt = R_RC;
   const data = heap.slots.data;
   const tuples = untrackTuples && s.hasTupleTypes();
   let visited = 0;
@@ -50,7 +51,7 @@ export function deduceUnreachable(
   let order = s.order;
   let count = 0;
   for (let o = headNext[base]; o > 0; o = links[o * Link.STRIDE + Link.NEXT]) {
-    refs[o] = rc[o] + 1;
+    refs[o] = words[o * stride + rcAt] + 1;
     if (count === order.length) order = s.growOrder();
     order[count++] = o;
   }
