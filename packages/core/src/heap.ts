@@ -1133,5 +1133,8 @@ function clearRecord(t: HeapTables, i: ObjIndex, flagsType: number, classHeader:
   words[w + R.FLAGS_TYPE] = flagsType & ~0xffff;
   words[w + R.EPOCH] = epoch >= K.EPOCH_WRAP ? 2 : epoch;
   words[w + R.RC] = 0;
+  words[w + R.COLLECTOR] = 0;
+  words[w + R.COLLECTOR + 1] = 0;
+  words[w + R.COLLECTOR + 2] = 0;
   if (flagsType & F.PAYLOAD) t.payload[i] = undefined;
 }

@@ -105,6 +105,7 @@ export { type FrameView, RootSet } from './roots.js';
 export { Series, type SeriesPoint } from './series.js';
 export { SlotPool } from './slot-pool.js';
 export {
+  COLLECTOR_WORDS,
   F_ALIVE,
   F_FINALIZED,
   F_FINALIZER,
@@ -122,6 +123,7 @@ export {
   INLINE_SLOTS,
   type ObjectField,
   R_ADDR,
+  R_COLLECTOR,
   R_EPOCH,
   R_FLAGS,
   R_HEADER,

@@ -62,6 +62,10 @@ export enum R {
   ADDR = 5,
   /** `u32` offset of the allocation epoch. */
   EPOCH = 12,
+  /** `i32` offset of the words the heap's collector may use (see `R_COLLECTOR`). */
+  COLLECTOR = 13,
+  /** Words the collector may use. */
+  COLLECTOR_WORDS = 3,
   /**
    * `i32` offset of the word holding the flags (low half) and the type id (high half), so that hot
    * paths read both through the one view they use for everything else.

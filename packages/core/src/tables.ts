@@ -123,6 +123,15 @@ export const R_RC: number = R.RC;
 export const R_INLINE: number = R.INLINE;
 /** Slots a record's inline region holds: objects with at most this many slots keep them there. */
 export const INLINE_SLOTS: number = R.INLINE_SLOTS;
+/**
+ * `i32` offset of the {@link COLLECTOR_WORDS} words of each record that belong to the heap's
+ * collector, for state it reads whenever it reaches the object (a cycle collector's list links,
+ * as CPython's `PyGC_Head` sits beside the object): they share the object's cache line. The heap
+ * never reads them; they are 0 when an object is allocated (the free clears them).
+ */
+export const R_COLLECTOR: number = R.COLLECTOR;
+/** Words of each record at {@link R_COLLECTOR}. */
+export const COLLECTOR_WORDS: number = R.COLLECTOR_WORDS;
 
 /**
  * The heap's per-object tables, indexed by {@link ObjIndex}. An object's fields (type, flags,

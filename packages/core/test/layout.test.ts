@@ -1,5 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_BITS, HeapTables, SlotPool } from '../src/index.js';
+import {
+  COLLECTOR_WORDS,
+  EVENT_BITS,
+  HeapTables,
+  INLINE_SLOTS,
+  R_ADDR,
+  R_COLLECTOR,
+  R_EPOCH,
+  R_FLAGS,
+  R_HEADER,
+  R_INLINE,
+  R_RC,
+  R_SIZE,
+  R_SLOT_CLASS,
+  R_SLOT_LEN,
+  R_SLOT_OFF,
+  R_TYPE,
+  REC_WORDS,
+  RECORD_BYTES,
+  SlotPool,
+} from '../src/index.js';
 
 describe('the object record', () => {
   it('keeps every field apart: writing each with a distinct value reads every one back', () => {
@@ -85,6 +105,33 @@ describe('the object record', () => {
       expect(cap >= n && cap / 2 < n && Number.isInteger(Math.log2(cap))).toBe(true);
       expect(SlotPool.capacityOfClass(SlotPool.classOf(cap))).toBe(cap);
     }
+  });
+
+  it('gives every word of a record to exactly one field', () => {
+    // [first word, words] of each field, from the public offsets (byte and half offsets scaled).
+    const fields: [string, number, number][] = [
+      ['flags and type', R_FLAGS / 2, 1],
+      ['count', R_RC, 1],
+      ['slot offset', R_SLOT_OFF, 1],
+      ['slot length', R_SLOT_LEN, 1],
+      ['inline slots', R_INLINE, INLINE_SLOTS],
+      ['size', R_SIZE, 1],
+      ['class and header', R_SLOT_CLASS / 4, 1],
+      ['address', R_ADDR * 2, 2],
+      ['epoch', R_EPOCH, 1],
+      ['collector', R_COLLECTOR, COLLECTOR_WORDS],
+    ];
+    const owner: string[] = new Array(REC_WORDS).fill('');
+    for (const [name, first, words] of fields) {
+      for (let w = first; w < first + words; w++) {
+        expect(owner[w], `word ${w} of ${name}`).toBe('');
+        owner[w] = name;
+      }
+    }
+    expect(owner.filter((name) => name === '')).toEqual([]);
+    expect(R_TYPE).toBe(R_FLAGS + 1);
+    expect(R_HEADER).toBe(R_SLOT_CLASS + 1);
+    expect(RECORD_BYTES).toBe(64);
   });
 
   it('agrees with the public event bits core tests inline', () => {

@@ -6,14 +6,18 @@ export type ListId = number;
 /** The most lists a {@link GcLists} holds. */
 export const MAX_LISTS = 16;
 
-/** Where an object's list links are in {@link GcLists.links}. */
+/**
+ * Where an object's list links are in {@link GcLists.links}: the first two of the words each
+ * record of the heap keeps for its collector (core's `REC_WORDS` and `R_COLLECTOR`, as constants
+ * the bundle writes into the code; `gc-lists.test.ts` checks that they agree).
+ */
 export enum Link {
-  /** Values per object. */
-  STRIDE = 2,
-  /** Offset of the next node in an object's links. */
-  NEXT = 0,
+  /** Values per object: a record's words. */
+  STRIDE = 16,
+  /** Offset of the next node in an object's record. */
+  NEXT = 13,
   /** Offset of the previous node. */
-  PREV = 1,
+  PREV = 14,
 }
 
 /**
@@ -21,14 +25,18 @@ export enum Link {
  * appending, unlinking, moving and merging whole lists are O(1), as with the `PyGC_Head` links.
  * A list's head is the negative node `-id`; an object that is in no list has `next` 0.
  *
- * An object's two links are adjacent ({@link Link.STRIDE} values per object), as in CPython's
- * `PyGC_Head`, so unlinking a dying object costs one memory access for both. Its collection state
- * (`gc_refs`) is a separate, compact array: a collection reads it at random for every reference
- * it follows, and a quarter of the bytes to cover keeps more of it in cache.
+ * An object's two links live in its own record, in the words the heap keeps for its collector, as
+ * CPython's `PyGC_Head` sits in front of the object: untracking a dying object, or walking a list
+ * while reading each object's count, touches the line the object's other fields are in. Its
+ * collection state (`gc_refs`) is a separate, compact array: a collection reads it at random for
+ * every reference it follows, and a sixteenth of the bytes to cover keeps more of it in cache.
  */
 export class GcLists {
-  /** Object `o`'s links: `data[o * Link.STRIDE + Link.NEXT]` and `data[o * Link.STRIDE + Link.PREV]`. */
-  readonly links: ObjectField<Int32Array>;
+  /**
+   * Object `o`'s links: `data[o * Link.STRIDE + Link.NEXT]` and `data[o * Link.STRIDE + Link.PREV]`,
+   * `data` being the heap's record words (`heap.tables.i32`, replaced when the heap grows).
+   */
+  readonly links: { readonly data: Int32Array };
   /** Collection state of each object (`gc_refs`; 0: not being collected). */
   readonly refs: ObjectField<Int32Array>;
   /** First node of each list (`-id` when empty). */
@@ -38,7 +46,12 @@ export class GcLists {
 
   /** Creates the lists' fields on `heap`; every list starts empty. */
   constructor(heap: Heap) {
-    this.links = heap.createField(Int32Array, Link.STRIDE);
+    const tables = heap.tables;
+    this.links = {
+      get data() {
+        return tables.i32;
+      },
+    };
     this.refs = heap.createField(Int32Array);
     for (let id = 1; id < MAX_LISTS; id++) this.init(id);
   }
