@@ -1,4 +1,4 @@
-import type { Heap, ObjectField, ObjIndex } from '@heaplab/core';
+import type { Heap, HeapTables, ObjectField, ObjIndex } from '@heaplab/core';
 
 /** Identifies one of the collector's object lists (generations, permanent, work lists). */
 export type ListId = number;
@@ -7,9 +7,9 @@ export type ListId = number;
 export const MAX_LISTS = 16;
 
 /**
- * Where an object's list links are in {@link GcLists.links}: the first two of the words each
- * record of the heap keeps for its collector (core's `REC_WORDS` and `R_COLLECTOR`, as constants
- * the bundle writes into the code; `gc-lists.test.ts` checks that they agree).
+ * Where an object's list links are in the heap's record words (`heap.tables.i32`): the first two
+ * of the words each record keeps for its collector (core's `REC_WORDS` and `R_COLLECTOR`, as
+ * constants the bundle writes into the code; `gc-lists.test.ts` checks that they agree).
  */
 export enum Link {
   /** Values per object: a record's words. */
@@ -33,10 +33,10 @@ export enum Link {
  */
 export class GcLists {
   /**
-   * Object `o`'s links: `data[o * Link.STRIDE + Link.NEXT]` and `data[o * Link.STRIDE + Link.PREV]`,
-   * `data` being the heap's record words (`heap.tables.i32`, replaced when the heap grows).
+   * The heap's tables: object `o`'s links are `tables.i32[o * Link.STRIDE + Link.NEXT]` and
+   * `[o * Link.STRIDE + Link.PREV]` (read `i32` again after anything that can grow the heap).
    */
-  readonly links: { readonly data: Int32Array };
+  readonly tables: HeapTables;
   /** Collection state of each object (`gc_refs`; 0: not being collected). */
   readonly refs: ObjectField<Int32Array>;
   /** First node of each list (`-id` when empty). */
@@ -46,12 +46,7 @@ export class GcLists {
 
   /** Creates the lists' fields on `heap`; every list starts empty. */
   constructor(heap: Heap) {
-    const tables = heap.tables;
-    this.links = {
-      get data() {
-        return tables.i32;
-      },
-    };
+    this.tables = heap.tables;
     this.refs = heap.createField(Int32Array);
     for (let id = 1; id < MAX_LISTS; id++) this.init(id);
   }
@@ -75,25 +70,25 @@ export class GcLists {
 
   /** The object after `obj` in its list, or 0 at the end. */
   after(obj: ObjIndex): ObjIndex {
-    const n = this.links.data[obj * Link.STRIDE + Link.NEXT];
+    const n = this.tables.i32[obj * Link.STRIDE + Link.NEXT];
     return Math.max(n, 0);
   }
 
   /** Whether `obj` is in some list. */
   inList(obj: ObjIndex): boolean {
-    return this.links.data[obj * Link.STRIDE + Link.NEXT] !== 0;
+    return this.tables.i32[obj * Link.STRIDE + Link.NEXT] !== 0;
   }
 
   /** Appends `obj` (in no list) at the end of list `id`. */
   append(obj: ObjIndex, id: ListId): void {
-    appendRun(this.links.data, this.headNext, this.headPrev, obj, obj, id);
+    appendRun(this.tables.i32, this.headNext, this.headPrev, obj, obj, id);
   }
 
   /** Unlinks `obj` from whatever list holds it. */
   remove(obj: ObjIndex): void {
-    unlinkRun(this.links.data, this.headNext, this.headPrev, obj, obj);
-    this.links.data[obj * Link.STRIDE + Link.NEXT] = 0;
-    this.links.data[obj * Link.STRIDE + Link.PREV] = 0;
+    unlinkRun(this.tables.i32, this.headNext, this.headPrev, obj, obj);
+    this.tables.i32[obj * Link.STRIDE + Link.NEXT] = 0;
+    this.tables.i32[obj * Link.STRIDE + Link.PREV] = 0;
   }
 
   /**
@@ -101,7 +96,7 @@ export class GcLists {
    * its collection state reset to 0 (not being collected).
    */
   untrack(obj: ObjIndex): void {
-    const links = this.links.data;
+    const links = this.tables.i32;
     const at = obj * Link.STRIDE;
     if (links[at + Link.NEXT] !== 0) {
       unlinkRun(links, this.headNext, this.headPrev, obj, obj);
@@ -113,19 +108,19 @@ export class GcLists {
 
   /** Moves `obj` from its list to the end of list `id`. */
   move(obj: ObjIndex, id: ListId): void {
-    moveNode(this.links.data, this.headNext, this.headPrev, obj, id);
+    moveNode(this.tables.i32, this.headNext, this.headPrev, obj, id);
   }
 
   /** Appends every object of list `from` to the end of list `to`; `from` becomes empty. */
   merge(from: ListId, to: ListId): void {
     if (from === to || this.isEmpty(from)) return;
-    appendRun(this.links.data, this.headNext, this.headPrev, this.headNext[from], this.headPrev[from], to);
+    appendRun(this.tables.i32, this.headNext, this.headPrev, this.headNext[from], this.headPrev[from], to);
     this.init(from);
   }
 
   /** Number of objects in list `id` (a walk, as `gc_list_size`). */
   size(id: ListId): number {
-    const links = this.links.data;
+    const links = this.tables.i32;
     let n = 0;
     for (let o = this.headNext[id]; o > 0; o = links[o * Link.STRIDE + Link.NEXT]) n++;
     return n;
@@ -133,7 +128,7 @@ export class GcLists {
 
   /** The objects of list `id`, in order. */
   toArray(id: ListId): ObjIndex[] {
-    const links = this.links.data;
+    const links = this.tables.i32;
     const out: ObjIndex[] = [];
     for (let o = this.headNext[id]; o > 0; o = links[o * Link.STRIDE + Link.NEXT]) out.push(o);
     return out;

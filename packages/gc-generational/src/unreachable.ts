@@ -31,7 +31,7 @@ export function deduceUnreachable(
 ): number {
   const heap = s.heap;
   const lists = s.lists;
-  const links = lists.links.data;
+  const links = heap.tables.i32;
   const refs = lists.refs.data;
   const headNext = lists.headNext;
   const headPrev = lists.headPrev;
@@ -127,7 +127,7 @@ export function deduceUnreachable(
 /** Whether any object of `list` has a finalizer that has not run. */
 export function hasPendingFinalizers(s: GcState, list: ListId): boolean {
   if (!s.heap.finalizersSeen) return false;
-  const links = s.lists.links.data;
+  const links = s.heap.tables.i32;
   const t = s.heap.tables;
   for (let o = s.lists.headNext[list]; o > 0; o = links[o * Link.STRIDE + Link.NEXT]) {
     if ((t.flags(o) & (F_FINALIZER | F_FINALIZED)) === F_FINALIZER) return true;
