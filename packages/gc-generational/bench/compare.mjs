@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+// Compares two builds of the collector on the graph benchmark's garbage phase, paired: both builds
+// are loaded into one process and run alternately, and the median of the per-pair ratios is
+// reported. On a shared machine, separate processes differ by more than a 10% change does; runs
+// side by side in one process see the same conditions. The same build against itself reads
+// 0.99-1.04, and an invocation can still be off by up to 10% (each build's JIT code is laid out
+// anew): run it two or three times, and trust only a difference that every run shows.
+//
+//   node bench/compare.mjs save NAME          snapshot the current builds of core and this package
+//   node bench/compare.mjs A B [--n 100000] [--pairs 20] [--warmup 4]
+//                                             B's time over A's (below 1: B is faster)
+//
+// A snapshot is a copy of both packages' dist in .bench-builds/NAME (ignored by git), with this
+// package's imports of @heaplab/core pointed at the copy beside it. `current` names the builds as
+// they are now, unsaved. Build first (`npx tsup` in both packages).
+import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '../../..');
+const store = join(repo, '.bench-builds');
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const k = args.indexOf(name);
+  return k >= 0 && k + 1 < args.length ? args[k + 1] : fallback;
+};
+const fail = (message) => {
+  process.stderr.write(`[heaplab] compare: ${message}\n`);
+  process.exit(2);
+};
+
+if (args[0] === 'save') {
+  const name = args[1];
+  if (!name || !/^[\w.-]+$/.test(name)) fail('save needs a NAME of letters, digits, ".", "-" or "_"');
+  const target = join(store, name);
+  rmSync(target, { recursive: true, force: true });
+  for (const pkg of ['core', 'gc-generational']) {
+    const dist = join(repo, 'packages', pkg, 'dist');
+    if (!existsSync(dist)) fail(`packages/${pkg}/dist is missing: build it first (npx tsup)`);
+    cpSync(dist, join(target, pkg, 'dist'), { recursive: true });
+  }
+  const core = pathToFileURL(join(target, 'core', 'dist', 'index.js')).href;
+  const gen = join(target, 'gc-generational', 'dist');
+  for (const file of readdirSync(gen).filter((f) => f.endsWith('.js'))) {
+    const path = join(gen, file);
+    writeFileSync(path, readFileSync(path, 'utf8').replaceAll('"@heaplab/core"', JSON.stringify(core)));
+  }
+  process.stdout.write(`saved ${target}\n`);
+  process.exit(0);
+}
+
+const [a, b] = args;
+if (!a || !b || a.startsWith('--') || b.startsWith('--'))
+  fail('usage: compare.mjs A B [--n N] [--pairs P], or save NAME');
+const n = Number(option('--n', '100000'));
+const pairs = Number(option('--pairs', '20'));
+const warmup = Number(option('--warmup', '4'));
+if (!Number.isInteger(n) || n < 1 || !Number.isInteger(pairs) || pairs < 1)
+  fail('--n and --pairs must be positive integers');
+const load = (name) => {
+  const entry =
+    name === 'current'
+      ? join(here, '..', 'dist', 'index.js')
+      : join(store, name, 'gc-generational', 'dist', 'index.js');
+  if (!existsSync(entry)) fail(`no build named ${name} (${entry})`);
+  return import(pathToFileURL(entry).href);
+};
+const first = await load(a);
+const second = await load(b);
+first.warmUpGraphBenchmark(n, warmup);
+second.warmUpGraphBenchmark(n, warmup);
+const times = { a: [], b: [] };
+const ratios = [];
+for (let k = 0; k < pairs; k++) {
+  // Alternate which goes first, so that neither always runs on the other's leftovers.
+  const order = k % 2 === 0 ? [first, second] : [second, first];
+  const [x, y] = order.map((build) => build.runGraphBenchmark({ n }).garbage_ms);
+  const [ta, tb] = k % 2 === 0 ? [x, y] : [y, x];
+  times.a.push(ta);
+  times.b.push(tb);
+  ratios.push(tb / ta);
+  if (process.stderr.isTTY) process.stderr.write(`\r[heaplab] compare: pair ${k + 1}/${pairs}`);
+}
+if (process.stderr.isTTY) process.stderr.write('\n');
+const median = (values) => {
+  const s = [...values].sort((p, q) => p - q);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const f = (ms) => ms.toFixed(2);
+process.stdout.write(
+  `n=${n}, ${pairs} pairs: ${b} / ${a} = ${median(ratios).toFixed(3)} (median of per-pair garbage_ms ratios)\n` +
+    `  ${a}: median ${f(median(times.a))} ms, fastest ${f(Math.min(...times.a))} ms\n` +
+    `  ${b}: median ${f(median(times.b))} ms, fastest ${f(Math.min(...times.b))} ms\n`,
+);
