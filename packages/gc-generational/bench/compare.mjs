@@ -33,12 +33,15 @@ const fail = (message) => {
 if (args[0] === 'save') {
   const name = args[1];
   if (!name || !/^[\w.-]+$/.test(name)) fail('save needs a NAME of letters, digits, ".", "-" or "_"');
+  const packages = ['core', 'gc-generational'];
+  for (const pkg of packages) {
+    if (!existsSync(join(repo, 'packages', pkg, 'dist')))
+      fail(`packages/${pkg}/dist is missing: build it first (npx tsup)`);
+  }
   const target = join(store, name);
   rmSync(target, { recursive: true, force: true });
-  for (const pkg of ['core', 'gc-generational']) {
-    const dist = join(repo, 'packages', pkg, 'dist');
-    if (!existsSync(dist)) fail(`packages/${pkg}/dist is missing: build it first (npx tsup)`);
-    cpSync(dist, join(target, pkg, 'dist'), { recursive: true });
+  for (const pkg of packages) {
+    cpSync(join(repo, 'packages', pkg, 'dist'), join(target, pkg, 'dist'), { recursive: true });
   }
   const core = pathToFileURL(join(target, 'core', 'dist', 'index.js')).href;
   const gen = join(target, 'gc-generational', 'dist');
@@ -52,12 +55,13 @@ if (args[0] === 'save') {
 
 const [a, b] = args;
 if (!a || !b || a.startsWith('--') || b.startsWith('--'))
-  fail('usage: compare.mjs A B [--n N] [--pairs P], or save NAME');
+  fail('usage: compare.mjs A B [--n N] [--pairs P] [--warmup W], or save NAME');
 const n = Number(option('--n', '100000'));
 const pairs = Number(option('--pairs', '20'));
 const warmup = Number(option('--warmup', '4'));
 if (!Number.isInteger(n) || n < 1 || !Number.isInteger(pairs) || pairs < 1)
   fail('--n and --pairs must be positive integers');
+if (!Number.isInteger(warmup) || warmup < 0) fail('--warmup must be a whole number');
 const load = (name) => {
   const entry =
     name === 'current'
@@ -72,14 +76,17 @@ first.warmUpGraphBenchmark(n, warmup);
 second.warmUpGraphBenchmark(n, warmup);
 const times = { a: [], b: [] };
 const ratios = [];
+const time = (build, into) => {
+  const ms = build.runGraphBenchmark({ n }).garbage_ms;
+  into.push(ms);
+  return ms;
+};
 for (let k = 0; k < pairs; k++) {
   // Alternate which goes first, so that neither always runs on the other's leftovers.
-  const order = k % 2 === 0 ? [first, second] : [second, first];
-  const [x, y] = order.map((build) => build.runGraphBenchmark({ n }).garbage_ms);
-  const [ta, tb] = k % 2 === 0 ? [x, y] : [y, x];
-  times.a.push(ta);
-  times.b.push(tb);
-  ratios.push(tb / ta);
+  if (k % 2 === 0) time(first, times.a);
+  const tb = time(second, times.b);
+  if (k % 2 === 1) time(first, times.a);
+  ratios.push(tb / times.a[k]);
   if (process.stderr.isTTY) process.stderr.write(`\r[heaplab] compare: pair ${k + 1}/${pairs}`);
 }
 if (process.stderr.isTTY) process.stderr.write('\n');
