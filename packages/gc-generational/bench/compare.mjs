@@ -16,15 +16,12 @@
 import { cpSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { option } from './options.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../../..');
 const store = join(repo, '.bench-builds');
 const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const k = args.indexOf(name);
-  return k >= 0 && k + 1 < args.length ? args[k + 1] : fallback;
-};
 const fail = (message) => {
   process.stderr.write(`[heaplab] compare: ${message}\n`);
   process.exit(2);

@@ -15,12 +15,9 @@ import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { option } from './options.mjs';
 
 const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const k = args.indexOf(name);
-  return k >= 0 && k + 1 < args.length ? args[k + 1] : fallback;
-};
 
 if (args[0] === '--child') {
   // One measured process: warm up, then build and collect live, and the garbage too with 'g'.

@@ -12,14 +12,11 @@
 //        links, the size, the address and up to four slots inline.
 // Prints the fastest and median garbage-phase time of the repeats (each on a fresh graph). Run the
 // two layouts in alternate processes: two layouts in one process disturb each other.
-const args = process.argv.slice(2);
-const layout = args[0];
-const option = (name, fallback) => {
-  const k = args.indexOf(name);
-  return k >= 0 && k + 1 < args.length ? Number(args[k + 1]) : fallback;
-};
-const n = option('--n', 100_000);
-const repeat = option('--repeat', 7);
+import { option } from './options.mjs';
+
+const layout = process.argv[2];
+const n = Number(option('--n', 100_000));
+const repeat = Number(option('--repeat', 7));
 if (layout !== 'split' && layout !== 'line') {
   process.stderr.write('usage: node bench/layout-model.mjs split|line [--n N] [--repeat R]\n');
   process.exit(2);

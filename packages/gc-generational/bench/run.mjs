@@ -12,13 +12,10 @@ import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runGraphBenchmark, warmUpGraphBenchmark } from '../dist/index.js';
+import { option } from './options.mjs';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
-const option = (name, fallback) => {
-  const k = args.indexOf(name);
-  return k >= 0 && k + 1 < args.length ? args[k + 1] : fallback;
-};
 const sizes = option('--n', '100000,1000000').split(',').map(Number);
 const python = option('--python', 'python3');
 const repeat = Math.max(1, Number(option('--repeat', '3')));
