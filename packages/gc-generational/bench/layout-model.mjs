@@ -3,22 +3,27 @@
 // to weigh object layouts before changing core's: the same graph, counts, list order and release
 // order as heaplab, with only the memory traffic of the fields the cascade reads and writes.
 //
-//   node bench/layout-model.mjs split|line [--n 100000] [--repeat 7]
+//   node bench/layout-model.mjs split|line|wasm [--n 100000] [--repeat 7]
 //
 // split: heaplab's layout: a 32-byte record per object (flags, slot offset and length, epoch,
 //        size, capacity class, address), a compact array of counts, list links in their own
 //        array (two words per object), slots in a separate pool.
 // line:  CPython's shape: one 64-byte line per object holding the flags, the count, the list
-//        links, the size, the address and up to four slots inline.
+//        links, the size, the address and up to four slots inline (records in a WebAssembly
+//        memory, as heaplab's are, so that each is one cache line).
+// wasm:  the line layout's cascade, step for step, in WebAssembly (bench/layout-model.wat,
+//        assembled with the `wabt` dev dependency): what the same work costs without the JIT's
+//        checks.
 // Prints the fastest and median garbage-phase time of the repeats (each on a fresh graph). Run the
-// two layouts in alternate processes: two layouts in one process disturb each other.
+// layouts in alternate processes: two layouts in one process disturb each other.
+import { readFileSync } from 'node:fs';
 import { option } from './options.mjs';
 
 const layout = process.argv[2];
 const n = Number(option('--n', 100_000));
 const repeat = Number(option('--repeat', 7));
-if (layout !== 'split' && layout !== 'line') {
-  process.stderr.write('usage: node bench/layout-model.mjs split|line [--n N] [--repeat R]\n');
+if (layout !== 'split' && layout !== 'line' && layout !== 'wasm') {
+  process.stderr.write('usage: node bench/layout-model.mjs split|line|wasm [--n N] [--repeat R]\n');
   process.exit(2);
 }
 
@@ -151,13 +156,18 @@ function runSplit(targets) {
   return [performance.now() - t, freeCount];
 }
 
-function runLine(targets) {
-  // 16 words: 0 flags, 1 count, 2 next, 3 prev, 4 slotLen, 5 epoch, 6 size, 7 class,
-  // 8-9 address, 10-13 slots inline, 14-15 spare.
+/**
+ * The line layout's records, in a WebAssembly memory with `extraBytes` above them: 16 words per
+ * object (0 flags, 1 count, 2 next, 3 prev, 4 slotLen, 5 epoch, 6 size, 7 class, 8-9 address,
+ * 10-13 slots inline, 14-15 spare). The unreachable list's head is object 0, the old generation's
+ * is `objects`.
+ */
+function lineRecords(targets, extraBytes) {
   const W = 16;
-  // The unreachable list's head is object 0, the old generation's is `objects`.
-  const rec = new Int32Array((objects + 1) * W);
-  const f64 = new Float64Array(rec.buffer);
+  const bytes = (objects + 1) * W * 4 + extraBytes;
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
+  const rec = new Int32Array(memory.buffer);
+  const f64 = new Float64Array(memory.buffer);
   for (let o = 1; o < objects; o++) {
     const list = o > n;
     const len = list ? DEGREE : 1;
@@ -178,6 +188,12 @@ function runLine(targets) {
   rec[3] = objects - 1;
   rec[objects * W + 2] = objects;
   rec[objects * W + 3] = objects;
+  return { memory, rec, f64 };
+}
+
+function runLine(targets) {
+  const W = 16;
+  const { rec, f64 } = lineRecords(targets, 0);
   const free = new Int32Array(objects);
   let freeCount = 0;
   const stack = new Int32Array(objects * 2 + 2);
@@ -255,8 +271,39 @@ function runLine(targets) {
   return [performance.now() - t, freeCount];
 }
 
+/** The wasm layout's module, assembled from its text (null for the other layouts). */
+async function wasmModule() {
+  if (layout !== 'wasm') return null;
+  let wabt;
+  try {
+    wabt = await (await import('wabt')).default();
+  } catch {
+    process.stderr.write(
+      '[heaplab] layout-model: the wasm layout needs the wabt dev dependency (pnpm install)\n',
+    );
+    process.exit(2);
+  }
+  const source = new URL('./layout-model.wat', import.meta.url);
+  const text = readFileSync(source, 'utf8');
+  return new WebAssembly.Module(wabt.parseWat(source.pathname, text).toBinary({}).buffer);
+}
+
+const module = await wasmModule();
+
+function runWasm(targets) {
+  const recordBytes = (objects + 1) * 64;
+  // Above the records: the walk's stack (two words per object at most), then the freed indices.
+  const stack = recordBytes;
+  const free = stack + (objects * 2 + 2) * 4;
+  const { memory } = lineRecords(targets, (objects * 2 + 2) * 4 + objects * 4 + 4);
+  const { cascade } = new WebAssembly.Instance(module, { model: { memory } }).exports;
+  const t = performance.now();
+  const freed = cascade(objects, stack, free);
+  return [performance.now() - t, freed];
+}
+
 const targets = edges();
-const run = layout === 'split' ? runSplit : runLine;
+const run = layout === 'split' ? runSplit : layout === 'line' ? runLine : runWasm;
 for (let k = 0; k < 3; k++) run(targets); // warm-up: the JIT's steady state
 const times = [];
 let freed = 0;
