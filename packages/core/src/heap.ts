@@ -898,6 +898,26 @@ export class Heap {
   }
 
   /**
+   * Finishes releases that code working on the heap's memory directly began and stopped: `stack`
+   * holds `sp` values of (object, cursor) pairs in the release engine's format (an object and how
+   * many of its slots are done; -1 for an object whose release has not begun, on top).
+   * @internal
+   */
+  continueRelease(stack: Int32Array, sp: number): void {
+    this.release.resume(stack, sp);
+  }
+
+  /**
+   * Takes the indices of `n` objects that code working on the heap's memory directly freed (their
+   * records cleared as a free clears them), in the order freed, for reuse.
+   * @internal
+   */
+  reuseIndices(indices: Int32Array, n: number): void {
+    this.freeIndices.set(indices.subarray(0, n), this.freeCount);
+    this.freeCount += n;
+  }
+
+  /**
    * Whether releases may take the release engine's plain path: nothing listens to counts or
    * frees, the heap does not hold freed indices back for verification, and the collector has no
    * hook for counts reaching zero.

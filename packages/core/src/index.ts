@@ -14,6 +14,8 @@ export {
   PYMALLOC_POOL_SIZE,
   PYMALLOC_SMALL_REQUEST_THRESHOLD,
   type PymallocOptions,
+  type PymallocPoolState,
+  pymallocPoolState,
 } from './allocator/pymalloc.js';
 export { SystemAllocatorModel } from './allocator/system-allocator.js';
 export { closestNames, didYouMean, editDistance } from './closest.js';

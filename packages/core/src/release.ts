@@ -47,6 +47,19 @@ export class ReleaseEngine {
     }
   }
 
+  /**
+   * Finishes releases another walker began: `stack` holds `sp` values of (object, cursor) pairs
+   * in the walk's format, the top object's release not yet begun.
+   */
+  resume(stack: Int32Array, sp: number): void {
+    this.depth++;
+    try {
+      this.run(stack, sp, Keep.NONE);
+    } finally {
+      this.depth--;
+    }
+  }
+
   /** Whether `root` can start a release on the plain path. */
   private plainRoot(root: ObjIndex): boolean {
     const heap = this.heap;

@@ -72,6 +72,11 @@ class RecordMemory {
     else this.memory = new Memory({ initial: Math.ceil(bytes / WASM_PAGE) });
   }
 
+  /** The WebAssembly memory, or undefined where the buffer is an ordinary one. */
+  get wasm(): LinearMemory | undefined {
+    return this.memory;
+  }
+
   /** The current buffer (replaced by {@link RecordMemory.grow}). */
   get buffer(): ArrayBuffer {
     return this.memory === undefined ? this.plain! : this.memory.buffer;
@@ -331,6 +336,30 @@ export class HeapTables {
       for (let w = R.SLOT_OFF; w < oldBase; w += R.WORDS) if (words[w] >= oldBase) words[w] += delta;
     }
     pool.moved(base, base + poolWords, delta);
+  }
+
+  /**
+   * The WebAssembly memory under the records and the slot pool (a `WebAssembly.Memory`), for
+   * WebAssembly code working on them; undefined where WebAssembly is not available.
+   * @internal
+   */
+  get wasmMemory(): unknown {
+    return this.memory.wasm;
+  }
+
+  /**
+   * The byte offset of `bytes` bytes of scratch space above the slot pool, 64-byte aligned, the
+   * memory grown (and the views replaced) when it is too short. What is written there lasts
+   * until the heap next grows; nothing of the heap's lives there.
+   * @internal
+   */
+  scratch(bytes: number): number {
+    const start = (this.slots.end * 4 + 63) & ~63;
+    if (start + bytes > this.buffer.byteLength) {
+      this.memory.grow(start + bytes);
+      this.useRecords(this.memory.buffer);
+    }
+    return start;
   }
 
   /** Whether the weak-reference tables exist yet. */

@@ -60,6 +60,38 @@ export const PYMALLOC_ARENA_SIZE: number = P.ARENA_SIZE;
 /** Bytes of a pool taken by its header. */
 export const PYMALLOC_POOL_OVERHEAD: number = P.POOL_OVERHEAD;
 
+/**
+ * The pymalloc model's pool state, lent to code that frees small blocks elsewhere (heaplab's
+ * clearing of garbage in WebAssembly) on copies of these arrays, which it writes back before
+ * anything else uses the model, then reports with {@link PymallocPoolState.settle}. The arrays
+ * are the model's current ones: ask again after the model has allocated.
+ * @internal
+ */
+export interface PymallocPoolState {
+  /** Address of the first arena: the block at `address` is in pool `(address - arenaBase) >> 14`. */
+  readonly arenaBase: number;
+  /**
+   * Pool records, 8 words each: blocks on the free stack, blocks in use, size class (-1: no
+   * pool), next never-used offset, its limit, next and previous pool in the class's used list.
+   */
+  readonly pools: Int32Array;
+  /** Each pool's free stack of block offsets, 1024 entries per pool, the last freed on top. */
+  readonly stacks: Uint16Array;
+  /** First pool of each size class's used list (-1 for none). */
+  readonly used: Int32Array;
+  /**
+   * Takes note of frees done on the copies: `bytes` bytes in `blocks` blocks, and the `n` pools
+   * of `emptied` that became empty, in order (each left its used list there; here it returns to
+   * its arena).
+   */
+  settle(bytes: number, blocks: number, emptied: Int32Array, n: number): void;
+}
+
+/** The pool state of `model` when it is a pymalloc model (see {@link PymallocPoolState}). @internal */
+export function pymallocPoolState(model: AllocatorModel): PymallocPoolState | undefined {
+  return model instanceof PymallocModel ? model.poolState() : undefined;
+}
+
 /** Where pool `pool`'s free stack starts in `PymallocModel.stacks`. */
 function stackStart(pool: number): number {
   return pool * P.STACK_ROOM;
@@ -180,6 +212,22 @@ class PymallocModel implements AllocatorModel {
     this.unlinkUsed(pool);
     this.poolsInUse--;
     this.returnPoolToArena(pool);
+  }
+
+  /** The model's pools, lent (see {@link PymallocPoolState}). */
+  poolState(): PymallocPoolState {
+    return {
+      arenaBase: this.arenaBase,
+      pools: this.pools,
+      stacks: this.stacks,
+      used: this.used,
+      settle: (bytes, blocks, emptied, n) => {
+        this.usedBytes -= bytes;
+        this.blocks -= blocks;
+        this.poolsInUse -= n;
+        for (let k = 0; k < n; k++) this.returnPoolToArena(emptied[k]);
+      },
+    };
   }
 
   private foreignFree(address: number): never {
