@@ -14,6 +14,7 @@ import { DEBUG_SAVEALL } from './gc-api.js';
 import type { ListId } from './gc-lists.js';
 import { type GcState, Kind, L, Refs } from './gc-state.js';
 import { deduceUnreachable, hasPendingFinalizers } from './unreachable.js';
+import { deleteGarbageInWasm } from './wasm/delete-wasm.js';
 
 /** What handling the unreachable set found. */
 export interface GarbageResult {
@@ -128,6 +129,8 @@ function deleteGarbage(s: GcState, old: ListId, work: WorkCounts): void {
   const saveAll = (s.debug & DEBUG_SAVEALL) !== 0 && s.garbage !== NULL_REF && heap.isAlive(s.garbage);
   const garbageList = saveAll ? heap.index(s.garbage) : 0;
   const freedBefore = heap.metrics.frees;
+  // The same clearing in WebAssembly where it applies; this loop clears what it leaves.
+  if (!saveAll) deleteGarbageInWasm(s, old, work);
   for (let o = lists.first(L.STILL_UNREACHABLE); o !== 0; o = lists.first(L.STILL_UNREACHABLE)) {
     if (saveAll) heap.appendIndex(garbageList, o, false);
     else {

@@ -197,6 +197,13 @@ export class GcState {
     return k !== 0 ? k : this.learnKind(typeId);
   }
 
+  /** The kind bits of every registered type, by type id (learned now where not yet known). */
+  allKinds(): Uint8Array {
+    const size = this.heap.types.size;
+    for (let id = 0; id < size; id++) if (this.kinds[id] === 0) this.learnKind(id);
+    return this.kinds.subarray(0, size);
+  }
+
   private learnKind(typeId: number): number {
     const info = this.heap.types.get(typeId);
     let k = Kind.KNOWN;

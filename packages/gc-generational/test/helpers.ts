@@ -1,5 +1,14 @@
-import { Heap, NULL_REF, type ObjIndex, type Ref } from '@heaplab/core';
+import { Heap, NULL_REF, type ObjIndex, type Ref, type TypeSpec } from '@heaplab/core';
 import { createGenerationalCollector, type GenerationalOptions } from '../src/index.js';
+
+/** CPython's tuple: no clear, released last item first, untracked when it holds nothing tracked. */
+export const TUPLE: TypeSpec = {
+  name: 'tuple',
+  container: true,
+  releaseOrder: 'reverse',
+  clearOrder: 'none',
+  untrack: 'each-collection',
+};
 
 /** A heap with the generational collector and Python-like types, plus small helpers. */
 export function pyHeap(options: GenerationalOptions = {}) {
@@ -27,13 +36,7 @@ export function pyHeap(options: GenerationalOptions = {}) {
       freeList: { capacity: 80 },
       baseSize: 56,
     }),
-    tuple: heap.defineType({
-      name: 'tuple',
-      container: true,
-      releaseOrder: 'reverse',
-      clearOrder: 'none',
-      untrack: 'each-collection',
-    }),
+    tuple: heap.defineType(TUPLE),
     dict: heap.defineType({ name: 'dict', container: true, trackOnAlloc: false, untrack: 'full-collection' }),
     int: heap.defineType({ name: 'int' }),
     weakref: heap.defineType({ name: 'weakref', container: true, weakref: 'ref' }),
