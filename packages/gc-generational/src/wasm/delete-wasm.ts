@@ -95,7 +95,13 @@ function instanceFor(memory: object): DeleteModule | null {
   if (compiled === null) return null;
   let instance = instances.get(memory);
   if (instance === undefined) {
-    instance = new api.Instance(compiled, { heap: { memory } }).exports as DeleteModule;
+    try {
+      instance = new api.Instance(compiled, { heap: { memory } }).exports as DeleteModule;
+    } catch {
+      // A page's policy can forbid running WebAssembly: the JavaScript loop does the work.
+      compiled = null;
+      return null;
+    }
     instances.set(memory, instance);
   }
   return instance;
