@@ -49,6 +49,11 @@ interface WasmApi {
 
 /** Items the module detaches from one object at most; a longer object is cleared the host's way. */
 const ITEMS_ROOM = 4096;
+/** Words of one pool's record in the pymalloc model's pool state, and the record's size-class word. */
+const POOL_RECORD = 8;
+const POOL_SIZE_CLASS = 2;
+/** Entries of one pool's free stack. */
+const POOL_STACK = 1024;
 /** Words of the module's walk stack (two per level); a deeper cascade goes on the host's way. */
 const WALK_ROOM = 1 << 16;
 
@@ -133,7 +138,12 @@ export function deleteGarbageInWasm(s: GcState, old: ListId, work: WorkCounts): 
   const pool = pymallocPoolState(heap.allocator);
   if (pool === undefined) return false;
   const capacity = t.capacity;
-  const copied = pool.pools.byteLength + pool.stacks.byteLength + capacity * 4;
+  // Only the pools up to the last that exists are copied (the model's arrays grow by doubling).
+  let poolCount = pool.pools.length / POOL_RECORD;
+  while (poolCount > 0 && pool.pools[(poolCount - 1) * POOL_RECORD + POOL_SIZE_CLASS] < 0) poolCount--;
+  const poolRecords = pool.pools.subarray(0, poolCount * POOL_RECORD);
+  const poolStacks = pool.stacks.subarray(0, poolCount * POOL_STACK);
+  const copied = poolRecords.byteLength + poolStacks.byteLength + capacity * 4;
   if (wasmDeletion.use === 'auto' && s.unreachableCount * BYTES_PER_OBJECT < copied) return false;
   const module = instanceFor(memory);
   if (module === null) return false;
@@ -143,8 +153,8 @@ export function deleteGarbageInWasm(s: GcState, old: ListId, work: WorkCounts): 
 
   // The module's regions, above the slot pool.
   const sizes = [
-    pool.pools.byteLength,
-    pool.stacks.byteLength,
+    poolRecords.byteLength,
+    poolStacks.byteLength,
     pool.used.byteLength,
     capacity * 4,
     MAX_LISTS * 4,
@@ -154,7 +164,7 @@ export function deleteGarbageInWasm(s: GcState, old: ListId, work: WorkCounts): 
     WALK_ROOM * 4,
     ITEMS_ROOM * 4,
     capacity * 4,
-    (pool.pools.length / 8) * 4,
+    poolCount * 4,
   ];
   const at: number[] = [];
   let total = 0;
@@ -166,8 +176,8 @@ export function deleteGarbageInWasm(s: GcState, old: ListId, work: WorkCounts): 
   t = heap.tables;
   const [pools, stacks, used, refs, headNext, headPrev, releaseBits, kindBits, walk, items, freed, emptied] =
     at.map((offset) => base + offset);
-  t.i32.set(pool.pools, pools >> 2);
-  t.u16.set(pool.stacks, stacks >> 1);
+  t.i32.set(poolRecords, pools >> 2);
+  t.u16.set(poolStacks, stacks >> 1);
   t.i32.set(pool.used, used >> 2);
   t.i32.set(lists.refs.data.subarray(0, capacity), refs >> 2);
   t.i32.set(lists.headNext, headNext >> 2);
@@ -176,7 +186,7 @@ export function deleteGarbageInWasm(s: GcState, old: ListId, work: WorkCounts): 
   t.u8.set(kinds, kindBits);
   module.configure(
     pools,
-    pools + pool.pools.byteLength,
+    pools + poolRecords.byteLength,
     stacks,
     used,
     refs,
@@ -197,8 +207,8 @@ export function deleteGarbageInWasm(s: GcState, old: ListId, work: WorkCounts): 
   if (status !== 0) wasmDeletion.stops++;
 
   // Everything back where the host keeps it, before any host code can run.
-  pool.pools.set(t.i32.subarray(pools >> 2, (pools + pool.pools.byteLength) >> 2));
-  pool.stacks.set(t.u16.subarray(stacks >> 1, (stacks + pool.stacks.byteLength) >> 1));
+  poolRecords.set(t.i32.subarray(pools >> 2, (pools + poolRecords.byteLength) >> 2));
+  poolStacks.set(t.u16.subarray(stacks >> 1, (stacks + poolStacks.byteLength) >> 1));
   pool.used.set(t.i32.subarray(used >> 2, (used >> 2) + pool.used.length));
   lists.refs.data.set(t.i32.subarray(refs >> 2, (refs >> 2) + capacity));
   lists.headNext.set(t.i32.subarray(headNext >> 2, (headNext >> 2) + MAX_LISTS));
