@@ -115,6 +115,21 @@ describe('heaplab bench graph', () => {
     expect(r.stdout.trim().split('\n')).toHaveLength(1);
   });
 
+  it('prints a table with its values in one column', async () => {
+    const r = await runCli(['bench', 'graph', '--n', '2000', '--warmup', '0']);
+    expect(r.code).toBe(0);
+    const [title, ...rows] = r.stdout.trimEnd().split('\n');
+    expect(title).toBe('graph benchmark, 2,000 nodes (degree 4):');
+    expect(rows.map((row) => row.slice(0, 22).trim())).toEqual([
+      'tracked objects',
+      'live collection',
+      'garbage collection',
+    ]);
+    expect(rows[0].slice(22)).toBe('4,000');
+    expect(rows[1].slice(22)).toMatch(/^\d+(\.\d+)? ms$/);
+    expect(rows[2].slice(22)).toMatch(/^\d+(\.\d+)? ms \(freed 3,9\d\d\)$/);
+  });
+
   it('rejects unknown benchmarks and bad sizes', async () => {
     expect((await runCli(['bench', 'grpah'])).stderr).toMatch(/one benchmark name: graph, got "grpah"/);
     expect((await runCli(['bench', 'graph', '--n', '0'])).code).toBe(2);

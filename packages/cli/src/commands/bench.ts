@@ -47,11 +47,14 @@ Examples:
     const result = runGraphBenchmark({ n });
     if (args.values.json) io.stdout.write(`${JSON.stringify(result)}\n`);
     else {
+      const rows: [string, string][] = [
+        ['tracked objects', result.tracked.toLocaleString('en-US')],
+        ['live collection', `${result.live_ms} ms`],
+        ['garbage collection', `${result.garbage_ms} ms (freed ${result.freed.toLocaleString('en-US')})`],
+      ];
       io.stdout.write(
         `graph benchmark, ${result.n.toLocaleString('en-US')} nodes (degree ${result.degree}):\n` +
-          `  tracked objects  ${result.tracked.toLocaleString('en-US')}\n` +
-          `  live collection  ${result.live_ms} ms\n` +
-          `  garbage collection ${result.garbage_ms} ms (freed ${result.freed.toLocaleString('en-US')})\n`,
+          rows.map(([label, value]) => `  ${label.padEnd(20)}${value}\n`).join(''),
       );
     }
     return EXIT_OK;
