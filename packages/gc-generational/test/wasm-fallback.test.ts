@@ -2,9 +2,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildGraph } from '../src/index.js';
 import { wasmDeletion } from '../src/wasm/delete-wasm.js';
 
-// Where WebAssembly cannot run (a page's policy forbids instantiating modules), the collector's
-// JavaScript loop clears all garbage, with the same result. Its own file: the collector keeps
-// the outcome of its first attempt for the rest of the process.
+// Where WebAssembly cannot run (a page's policy forbids instantiating modules) or its memory
+// cannot grow, the collector's JavaScript loop clears all garbage, with the same result. Its own
+// file: the collector keeps the outcome of a failed instantiation for the rest of the process,
+// so that test comes last.
 
 /** The graph benchmark's garbage at 2,000 nodes, collected: what was freed and where the next objects go. */
 function collectGraph() {
@@ -24,7 +25,29 @@ describe('clearing garbage where WebAssembly cannot run', () => {
     wasmDeletion.use = 'auto';
   });
 
-  it('leaves it to the JavaScript loop, with the same result', () => {
+  it('leaves it to the JavaScript loop when the memory cannot grow for its scratch space', () => {
+    wasmDeletion.use = 'never';
+    const loop = collectGraph();
+    const { heap, collector } = buildGraph(2000);
+    heap.roots.clearLocal(0);
+    // Built: from here on the heap's memory refuses to grow, as at WebAssembly's 4 GiB.
+    const grow = vi.spyOn(WebAssembly.Memory.prototype, 'grow').mockImplementation(() => {
+      throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
+    });
+    wasmDeletion.use = 'always';
+    wasmDeletion.runs = 0;
+    const freed = collector.gc.collect();
+    expect(grow).toHaveBeenCalled();
+    grow.mockRestore();
+    expect(wasmDeletion.runs).toBe(0);
+    expect({
+      freed,
+      live: heap.liveObjects,
+      next: Array.from({ length: 200 }, (_, k) => heap.addressOf(heap.alloc(k % 2, 1))),
+    }).toEqual(loop);
+  });
+
+  it('leaves it to the JavaScript loop where instantiating fails, with the same result', () => {
     wasmDeletion.use = 'never';
     const loop = collectGraph();
     const real = globalThis.WebAssembly;

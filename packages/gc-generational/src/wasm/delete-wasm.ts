@@ -172,7 +172,13 @@ export function deleteGarbageInWasm(s: GcState, old: ListId, work: WorkCounts): 
     at.push(total);
     total += align(size);
   }
-  const base = t.scratch(total);
+  let base: number;
+  try {
+    base = t.scratch(total);
+  } catch {
+    // The memory cannot grow (WebAssembly's 4 GiB, or the host's): the JavaScript loop does it.
+    return false;
+  }
   t = heap.tables;
   const [pools, stacks, used, refs, headNext, headPrev, releaseBits, kindBits, walk, items, freed, emptied] =
     at.map((offset) => base + offset);
