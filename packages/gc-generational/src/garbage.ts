@@ -14,7 +14,7 @@ import { DEBUG_SAVEALL } from './gc-api.js';
 import type { ListId } from './gc-lists.js';
 import { type GcState, Kind, L, Refs } from './gc-state.js';
 import { deduceUnreachable, hasPendingFinalizers } from './unreachable.js';
-import { deleteGarbageInWasm } from './wasm/delete-wasm.js';
+import { deleteGarbageInWasm } from './wasm/collect-wasm.js';
 
 /** What handling the unreachable set found. */
 export interface GarbageResult {

@@ -3,6 +3,7 @@ import { debugDone, debugStart } from './debug-output.js';
 import { handleUnreachable } from './garbage.js';
 import { type GcState, L } from './gc-state.js';
 import { deduceUnreachable, untrackDicts } from './unreachable.js';
+import { deduceInWasm } from './wasm/collect-wasm.js';
 
 /**
  * The generation an automatic collection takes (CPython's `gc_collect_generations`): the oldest
@@ -36,7 +37,8 @@ export function collectGeneration(s: GcState, g: number, context: CollectionCont
   for (let i = 0; i < g; i++) lists.merge(s.gen(i), young);
   const old = g < 2 ? s.gen(g + 1) : young;
   context.phase('update-refs+subtract-refs+move-unreachable+untrack-tuples');
-  const kept = deduceUnreachable(s, young, L.UNREACHABLE, work, true);
+  let kept = deduceInWasm(s, young, L.UNREACHABLE, work, true, g === 2);
+  if (kept < 0) kept = deduceUnreachable(s, young, L.UNREACHABLE, work, true);
   if (context.wantsPhaseObjects) context.show(lists.toArray(L.UNREACHABLE));
   context.phase('promote');
   if (young !== old) {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildGraph } from '../src/index.js';
-import { wasmDeletion } from '../src/wasm/delete-wasm.js';
+import { wasmCollection } from '../src/wasm/collect-wasm.js';
 
 // Where WebAssembly cannot run (a page's policy forbids instantiating modules) or its memory
 // cannot grow, the collector's JavaScript loop clears all garbage, with the same result. Its own
@@ -22,11 +22,11 @@ function collectGraph() {
 describe('clearing garbage where WebAssembly cannot run', () => {
   afterEach(() => {
     vi.unstubAllGlobals();
-    wasmDeletion.use = 'auto';
+    wasmCollection.use = 'auto';
   });
 
   it('leaves it to the JavaScript loop when the memory cannot grow for its scratch space', () => {
-    wasmDeletion.use = 'never';
+    wasmCollection.use = 'never';
     const loop = collectGraph();
     const { heap, collector } = buildGraph(2000);
     heap.roots.clearLocal(0);
@@ -34,12 +34,12 @@ describe('clearing garbage where WebAssembly cannot run', () => {
     const grow = vi.spyOn(WebAssembly.Memory.prototype, 'grow').mockImplementation(() => {
       throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
     });
-    wasmDeletion.use = 'always';
-    wasmDeletion.runs = 0;
+    wasmCollection.use = 'always';
+    wasmCollection.runs = 0;
     const freed = collector.gc.collect();
     expect(grow).toHaveBeenCalled();
     grow.mockRestore();
-    expect(wasmDeletion.runs).toBe(0);
+    expect(wasmCollection.runs).toBe(0);
     expect({
       freed,
       live: heap.liveObjects,
@@ -48,7 +48,7 @@ describe('clearing garbage where WebAssembly cannot run', () => {
   });
 
   it('leaves it to the JavaScript loop where instantiating fails, with the same result', () => {
-    wasmDeletion.use = 'never';
+    wasmCollection.use = 'never';
     const loop = collectGraph();
     const real = globalThis.WebAssembly;
     vi.stubGlobal('WebAssembly', {
@@ -61,10 +61,10 @@ describe('clearing garbage where WebAssembly cannot run', () => {
         }
       },
     });
-    wasmDeletion.use = 'always';
-    wasmDeletion.runs = 0;
+    wasmCollection.use = 'always';
+    wasmCollection.runs = 0;
     const fallback = collectGraph();
-    expect(wasmDeletion.runs).toBe(0);
+    expect(wasmCollection.runs).toBe(0);
     expect(fallback.freed).toBeGreaterThan(3000);
     expect(fallback).toEqual(loop);
   });

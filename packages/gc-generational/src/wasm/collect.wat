@@ -1,6 +1,8 @@
-;; heaplab's delete_garbage fast path: CPython's clearing of the garbage list and the release
-;; cascades it sets off, for plain objects, over the heap's own memory. See delete-wasm.ts for
-;; when it applies and what the caller copies in and out.
+;; The generational collector's two big loops over the heap's own memory: CPython's
+;; deduce_unreachable (`deduce`), and delete_garbage (`deleteGarbage`), the clearing of the
+;; garbage list with the release cascades it sets off, for plain objects. See collect-wasm.ts for
+;; when they apply and what the caller copies in and out. Keep the assembled module under 4 KB:
+;; browsers compile larger ones synchronously only off the main thread.
 ;;
 ;; Records are 64 bytes from address 0 (core's layout.ts): 0 flags (low 16 bits) and type (high),
 ;; 4 count, 8 slot offset (in words), 12 slot length, 32 size, 36 slot class (byte) and header
@@ -93,12 +95,12 @@
 
   ;; ---------------------------------------------------------------- GC lists
 
-  ;; Unlinks object `o` from its list (its own links are left as they were).
-  (func $unlink (param $o i32)
-    (local $w i32) (local $before i32) (local $after i32)
-    (local.set $w (i32.shl (local.get $o) (i32.const 6)))
-    (local.set $before (i32.load offset=56 (local.get $w)))
-    (local.set $after (i32.load offset=52 (local.get $w)))
+;; Unlinks the run of objects from `first` to `last` (consecutive in their list, in order) from
+  ;; it; the run's own links are left as they were.
+  (func $unlinkRun (param $first i32) (param $last i32)
+    (local $before i32) (local $after i32)
+    (local.set $before (i32.load offset=56 (i32.shl (local.get $first) (i32.const 6))))
+    (local.set $after (i32.load offset=52 (i32.shl (local.get $last) (i32.const 6))))
     (if (i32.lt_s (local.get $before) (i32.const 0))
       (then (i32.store (i32.add (global.get $headNext) (i32.shl (i32.sub (i32.const 0) (local.get $before)) (i32.const 2)))
         (local.get $after)))
@@ -108,18 +110,18 @@
         (local.get $before)))
       (else (i32.store offset=56 (i32.shl (local.get $after) (i32.const 6)) (local.get $before)))))
 
-  ;; Unlinks `o` and appends it to the end of list `to`.
-  (func $move (param $o i32) (param $to i32)
+  ;; Unlinks the run from `first` to `last` and appends it to the end of list `to`.
+  (func $moveRun (param $first i32) (param $last i32) (param $to i32)
     (local $tail i32) (local $at i32)
-    (call $unlink (local.get $o))
+    (call $unlinkRun (local.get $first) (local.get $last))
     (local.set $at (i32.add (global.get $headPrev) (i32.shl (local.get $to) (i32.const 2))))
     (local.set $tail (i32.load (local.get $at)))
-    (i32.store offset=56 (i32.shl (local.get $o) (i32.const 6)) (local.get $tail))
+    (i32.store offset=56 (i32.shl (local.get $first) (i32.const 6)) (local.get $tail))
     (if (i32.lt_s (local.get $tail) (i32.const 0))
-      (then (i32.store (i32.add (global.get $headNext) (i32.shl (local.get $to) (i32.const 2))) (local.get $o)))
-      (else (i32.store offset=52 (i32.shl (local.get $tail) (i32.const 6)) (local.get $o))))
-    (i32.store offset=52 (i32.shl (local.get $o) (i32.const 6)) (i32.sub (i32.const 0) (local.get $to)))
-    (i32.store (local.get $at) (local.get $o)))
+      (then (i32.store (i32.add (global.get $headNext) (i32.shl (local.get $to) (i32.const 2))) (local.get $first)))
+      (else (i32.store offset=52 (i32.shl (local.get $tail) (i32.const 6)) (local.get $first))))
+    (i32.store offset=52 (i32.shl (local.get $last) (i32.const 6)) (i32.sub (i32.const 0) (local.get $to)))
+    (i32.store (local.get $at) (local.get $last)))
 
   ;; ---------------------------------------------------------------- pymalloc
 
@@ -416,7 +418,7 @@
       (if (i32.eq (i32.load (i32.add (global.get $headNext) (i32.shl (local.get $still) (i32.const 2)))) (local.get $o))
         (then
           (i32.store (i32.add (global.get $refs) (i32.shl (local.get $o) (i32.const 2))) (i32.const 0))
-          (call $move (local.get $o) (local.get $old))))
+          (call $moveRun (local.get $o) (local.get $o) (local.get $old))))
       (br $each))
     (i32.const 0))
 
@@ -435,4 +437,157 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (local.set $j (i32.sub (local.get $j) (i32.const 1)))
         (br $swap))))
+;; ---------------------------------------------------------------- deduce_unreachable
+
+  (global $order (mut i32) (i32.const 0))      ;; the base list's objects in order, one word each
+  (global $scanned (mut i32) (i32.const 0))
+  (global $moved (mut i32) (i32.const 0))
+  (func (export "setOrder") (param $order i32) (global.set $order (local.get $order)))
+  (func (export "scanned") (result i32) (global.get $scanned))
+  (func (export "moved") (result i32) (global.get $moved))
+
+  ;; Whether no item of `o` may be tracked (an empty slot keeps a tuple tracked, as a tuple still
+  ;; being filled is): `_PyObject_GC_MAY_BE_TRACKED` false for every item.
+  (func $untrackable (param $o i32) (result i32)
+    (local $w i32) (local $p i32) (local $end i32) (local $c i32) (local $k i32)
+    (local.set $w (i32.shl (local.get $o) (i32.const 6)))
+    (local.set $p (i32.load offset=8 (local.get $w)))
+    (local.set $end (i32.add (local.get $p) (i32.load offset=12 (local.get $w))))
+    (block $done
+      (loop $items
+        (br_if $done (i32.ge_s (local.get $p) (local.get $end)))
+        (local.set $c (i32.load (i32.shl (local.get $p) (i32.const 2))))
+        (if (i32.eqz (local.get $c)) (then (return (i32.const 0))))
+        (local.set $k (i32.load8_u (i32.add (global.get $kinds)
+          (i32.load16_u offset=2 (i32.shl (local.get $c) (i32.const 6))))))
+        (if (i32.and (local.get $k) (i32.const 2))
+          (then
+            (if (i32.eqz (i32.and (local.get $k) (i32.const 4))) (then (return (i32.const 0))))
+            (if (i32.and (i32.load (i32.shl (local.get $c) (i32.const 6))) (i32.const 8)) (then (return (i32.const 0))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $items)))
+    (i32.const 1))
+
+  ;; CPython's deduce_unreachable, as the collector's deduceUnreachable: gc_refs from the counts
+  ;; (plus one) over list `base`, recording its order; the references from inside subtracted; then
+  ;; move_unreachable, keeping what is referenced from outside and what it reaches (an object
+  ;; moved too early comes back to the end of `base`) and moving runs of the rest to
+  ;; `unreachable`. With `tuples`, each kept tuple none of whose items may be tracked is untracked
+  ;; right after it is scanned. Returns the number of objects left in `base`; `moved()` is the
+  ;; number moved, `visited()` and `scanned()` the work.
+  (func (export "deduce") (param $base i32) (param $unreachable i32) (param $tuples i32) (result i32)
+    (local $o i32) (local $w i32) (local $count i32) (local $k i32) (local $p i32) (local $end i32)
+    (local $c i32) (local $rp i32) (local $r i32) (local $kept i32) (local $moved i32)
+    (local $following i32) (local $last i32) (local $next i32) (local $visited i32) (local $scanned i32)
+    ;; update_refs
+    (local.set $o (i32.load (i32.add (global.get $headNext) (i32.shl (local.get $base) (i32.const 2)))))
+    (block $counted
+      (loop $count
+        (br_if $counted (i32.le_s (local.get $o) (i32.const 0)))
+        (local.set $w (i32.shl (local.get $o) (i32.const 6)))
+        (i32.store (i32.add (global.get $refs) (i32.shl (local.get $o) (i32.const 2)))
+          (i32.add (i32.load offset=4 (local.get $w)) (i32.const 1)))
+        (i32.store (i32.add (global.get $order) (i32.shl (local.get $count) (i32.const 2))) (local.get $o))
+        (local.set $count (i32.add (local.get $count) (i32.const 1)))
+        (local.set $o (i32.load offset=52 (local.get $w)))
+        (br $count)))
+    (local.set $visited (local.get $count))
+    ;; subtract_refs
+    (local.set $k (i32.const 0))
+    (block $subtracted
+      (loop $subtract
+        (br_if $subtracted (i32.ge_s (local.get $k) (local.get $count)))
+        (local.set $w (i32.shl (i32.load (i32.add (global.get $order) (i32.shl (local.get $k) (i32.const 2)))) (i32.const 6)))
+        (local.set $p (i32.load offset=8 (local.get $w)))
+        (local.set $end (i32.add (local.get $p) (i32.load offset=12 (local.get $w))))
+        (local.set $scanned (i32.add (local.get $scanned) (i32.sub (local.get $end) (local.get $p))))
+        (block $done
+          (loop $items
+            (br_if $done (i32.ge_s (local.get $p) (local.get $end)))
+            (local.set $rp (i32.add (global.get $refs) (i32.shl (i32.load (i32.shl (local.get $p) (i32.const 2))) (i32.const 2))))
+            (local.set $r (i32.load (local.get $rp)))
+            (if (i32.gt_s (local.get $r) (i32.const 0)) (then (i32.store (local.get $rp) (i32.sub (local.get $r) (i32.const 1)))))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $items)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $subtract)))
+    ;; move_unreachable
+    (i32.store (i32.add (global.get $headNext) (i32.shl (local.get $unreachable) (i32.const 2)))
+      (i32.sub (i32.const 0) (local.get $unreachable)))
+    (i32.store (i32.add (global.get $headPrev) (i32.shl (local.get $unreachable) (i32.const 2)))
+      (i32.sub (i32.const 0) (local.get $unreachable)))
+    (local.set $o (i32.load (i32.add (global.get $headNext) (i32.shl (local.get $base) (i32.const 2)))))
+    (block $walked
+      (loop $walk
+        (br_if $walked (i32.le_s (local.get $o) (i32.const 0)))
+        (local.set $w (i32.shl (local.get $o) (i32.const 6)))
+        (if (i32.gt_s (i32.load (i32.add (global.get $refs) (i32.shl (local.get $o) (i32.const 2)))) (i32.const 1))
+          (then
+            ;; Reachable: what it references is too (and comes back if it was moved too early).
+            (local.set $p (i32.load offset=8 (local.get $w)))
+            (local.set $end (i32.add (local.get $p) (i32.load offset=12 (local.get $w))))
+            (local.set $scanned (i32.add (local.get $scanned) (i32.sub (local.get $end) (local.get $p))))
+            (block $done
+              (loop $items
+                (br_if $done (i32.ge_s (local.get $p) (local.get $end)))
+                (local.set $c (i32.load (i32.shl (local.get $p) (i32.const 2))))
+                (local.set $rp (i32.add (global.get $refs) (i32.shl (local.get $c) (i32.const 2))))
+                (local.set $r (i32.load (local.get $rp)))
+                (if (i32.eq (local.get $r) (i32.const 1))
+                  (then (i32.store (local.get $rp) (i32.const 2)))
+                  (else (if (i32.lt_s (local.get $r) (i32.const 0))
+                    (then
+                      (call $moveRun (local.get $c) (local.get $c) (local.get $base))
+                      (local.set $moved (i32.sub (local.get $moved) (i32.const 1)))
+                      (i32.store (local.get $rp) (i32.const 2))))))
+                (local.set $p (i32.add (local.get $p) (i32.const 1)))
+                (br $items)))
+            (i32.store (i32.add (global.get $refs) (i32.shl (local.get $o) (i32.const 2))) (i32.const 0))
+            (local.set $visited (i32.add (local.get $visited) (i32.const 1)))
+            (local.set $kept (i32.add (local.get $kept) (i32.const 1)))
+            ;; Scanning may have appended to base: read the successor only now.
+            (local.set $following (i32.load offset=52 (local.get $w)))
+            (if (local.get $tuples)
+              (then
+                (if (i32.and (i32.load8_u (i32.add (global.get $kinds) (i32.load16_u offset=2 (local.get $w)))) (i32.const 4))
+                  (then
+                    (if (call $untrackable (local.get $o))
+                      (then
+                        ;; Untracked (heap.untrackIndex and the collector's untrack).
+                        (if (i32.and (i32.load (local.get $w)) (i32.const 8))
+                          (then
+                            (i32.store (local.get $w) (i32.and (i32.load (local.get $w)) (i32.const -9)))
+                            (if (i32.load offset=52 (local.get $w))
+                              (then
+                                (call $unlinkRun (local.get $o) (local.get $o))
+                                (i32.store offset=52 (local.get $w) (i32.const 0))
+                                (i32.store offset=56 (local.get $w) (i32.const 0))))
+                            (i32.store (i32.add (global.get $refs) (i32.shl (local.get $o) (i32.const 2))) (i32.const 0))))
+                        (local.set $kept (i32.sub (local.get $kept) (i32.const 1)))))))))
+            (local.set $o (local.get $following)))
+          (else
+            ;; The run of objects from here not (yet) known reachable moves as one block.
+            (local.set $last (local.get $o))
+            (local.set $next (i32.load offset=52 (local.get $w)))
+            (i32.store (i32.add (global.get $refs) (i32.shl (local.get $o) (i32.const 2))) (i32.const -1))
+            (local.set $visited (i32.add (local.get $visited) (i32.const 1)))
+            (local.set $moved (i32.add (local.get $moved) (i32.const 1)))
+            (block $ended
+              (loop $run
+                (br_if $ended (i32.le_s (local.get $next) (i32.const 0)))
+                (local.set $rp (i32.add (global.get $refs) (i32.shl (local.get $next) (i32.const 2))))
+                (br_if $ended (i32.gt_s (i32.load (local.get $rp)) (i32.const 1)))
+                (i32.store (local.get $rp) (i32.const -1))
+                (local.set $visited (i32.add (local.get $visited) (i32.const 1)))
+                (local.set $moved (i32.add (local.get $moved) (i32.const 1)))
+                (local.set $last (local.get $next))
+                (local.set $next (i32.load offset=52 (i32.shl (local.get $next) (i32.const 6))))
+                (br $run)))
+            (call $moveRun (local.get $o) (local.get $last) (local.get $unreachable))
+            (local.set $o (local.get $next))))
+        (br $walk)))
+    (global.set $moved (local.get $moved))
+    (global.set $visited (local.get $visited))
+    (global.set $scanned (local.get $scanned))
+    (local.get $kept))
 )
