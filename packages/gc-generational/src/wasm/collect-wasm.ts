@@ -192,7 +192,8 @@ function openScratch(s: GcState, memory: object, pool: PymallocPoolState, object
   if (module === null) return null;
   const kinds = s.allKinds();
   const types = kinds.length;
-  const sizes: Record<keyof Regions, number> = {
+  // Deduce's order and the deletion's freed list share one region: they are never used at once.
+  const sizes: Record<Exclude<keyof Regions, 'order'>, number> = {
     pools: poolRecords.byteLength,
     stacks: poolStacks.byteLength,
     used: pool.used.byteLength,
@@ -205,14 +206,14 @@ function openScratch(s: GcState, memory: object, pool: PymallocPoolState, object
     items: ITEMS_ROOM * 4,
     freed: capacity * 4,
     emptied: poolCount * 4,
-    order: capacity * 4,
   };
   let total = 0;
   const offsets = {} as Record<keyof Regions, number>;
-  for (const [name, size] of Object.entries(sizes) as [keyof Regions, number][]) {
+  for (const [name, size] of Object.entries(sizes) as [keyof typeof sizes, number][]) {
     offsets[name] = total;
     total += align(size);
   }
+  offsets.order = offsets.freed;
   let base: number;
   try {
     base = heap.tables.scratch(total);
