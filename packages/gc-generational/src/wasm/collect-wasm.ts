@@ -62,8 +62,8 @@ const POOL_STACK = 1024;
 const WALK_ROOM = 1 << 16;
 
 /**
- * How many times its size the copied state may be, in bytes, against the number of objects to
- * clear: below that the copies in and out cost more than the module saves.
+ * Bytes of copied state that one object of work pays for: with fewer than one object to deduce or
+ * clear per 32 bytes copied in and out, the copies cost more than the module saves.
  */
 const BYTES_PER_OBJECT = 32;
 
