@@ -7,7 +7,7 @@
 ;; Records are 64 bytes from address 0 (core's layout.ts): 0 flags (low 16 bits) and type (high),
 ;; 4 count, 8 slot offset (in words), 12 slot length, 32 size, 36 slot class (byte) and header
 ;; count (next byte), 40 address (f64), 48 epoch, 52 and 56 the collector's list links, 60 spare.
-;; Slots are words of the same memory. A run stops (status 1, `bail` set) before it touches an
+;; Slots are words of the same memory. `deleteGarbage` stops (status 1 or 2) before it touches an
 ;; object it cannot handle; everything before that is done and consistent.
 (module
   (import "heap" "memory" (memory 1))
