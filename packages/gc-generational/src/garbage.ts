@@ -130,7 +130,10 @@ function deleteGarbage(s: GcState, old: ListId, work: WorkCounts): void {
   const garbageList = saveAll ? heap.index(s.garbage) : 0;
   const freedBefore = heap.metrics.frees;
   // The same clearing in WebAssembly where it applies; this loop clears what it leaves.
-  if (!saveAll) deleteGarbageInWasm(s, old, work);
+  if (!saveAll) {
+    const stopped = deleteGarbageInWasm(s, old, work);
+    if (stopped !== 0) clearedOne(s, stopped, old, work);
+  }
   for (let o = lists.first(L.STILL_UNREACHABLE); o !== 0; o = lists.first(L.STILL_UNREACHABLE)) {
     if (saveAll) heap.appendIndex(garbageList, o, false);
     else {
@@ -142,13 +145,21 @@ function deleteGarbage(s: GcState, old: ListId, work: WorkCounts): void {
         heap.dec(o);
       }
     }
-    work.objectsVisited++;
-    if (lists.first(L.STILL_UNREACHABLE) === o) {
-      s.setRefs(o, Refs.NOT_COLLECTING);
-      lists.move(o, old);
-    }
+    clearedOne(s, o, old, work);
   }
   work.objectsFreed += heap.metrics.frees - freedBefore;
+}
+
+/**
+ * The end of `delete_garbage`'s step for `o`, once it is cleared: counted, and moved to `old`
+ * (no longer being collected) if it is still alive at the head of the list.
+ */
+function clearedOne(s: GcState, o: ObjIndex, old: ListId, work: WorkCounts): void {
+  work.objectsVisited++;
+  if (s.lists.first(L.STILL_UNREACHABLE) === o) {
+    s.setRefs(o, Refs.NOT_COLLECTING);
+    s.lists.move(o, old);
+  }
 }
 
 /**

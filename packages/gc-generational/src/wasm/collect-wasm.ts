@@ -1,6 +1,6 @@
 import { type ObjIndex, type PymallocPoolState, pymallocPoolState, type WorkCounts } from '@heaplab/core';
 import { type ListId, MAX_LISTS } from '../gc-lists.js';
-import { type GcState, L, Refs } from '../gc-state.js';
+import { type GcState, L } from '../gc-state.js';
 import { COLLECT_MODULE } from './collect-module.js';
 
 /** What the module exports (see `collect.wat`). */
@@ -155,6 +155,14 @@ interface Scratch {
 }
 
 /**
+ * Whether `objects` objects of work can pay for copying `gc_refs` at least (under `auto`): a cheap
+ * test before anything else, since every collection asks.
+ */
+function worthCopying(s: GcState, objects: number): boolean {
+  return wasmCollection.use !== 'auto' || objects * BYTES_PER_OBJECT >= s.heap.tables.capacity * 4;
+}
+
+/**
  * Whether the module can work on `s`'s heap: the generational profiles (3.11 to 3.13, which count
  * allocations toward generation 0), counts kept, nothing listening to counts or frees, no
  * weak-reference or auxiliary tables, the pymalloc model, records in a WebAssembly memory.
@@ -275,7 +283,7 @@ export function deduceInWasm(
   untrackTuples: boolean,
   full: boolean,
 ): number {
-  if (wasmCollection.use === 'auto' && !full) return -1;
+  if ((wasmCollection.use === 'auto' && !full) || !worthCopying(s, s.heap.liveObjects)) return -1;
   const target = applicable(s);
   if (target === null) return -1;
   const scratch = openScratch(s, target.memory, target.pool, s.heap.liveObjects);
@@ -298,17 +306,19 @@ export function deduceInWasm(
  * applies on heaps with the pymalloc model, no weak-reference or auxiliary tables, nothing
  * listening to counts or frees, under the generational profiles (3.11 to 3.13, which count
  * allocations toward generation 0), and to a list long enough to pay for copying the pools and
- * `gc_refs` into the module's memory and back. Returns true when it emptied the list; false when
- * it did not apply, or stopped at an object to handle the host's way, which the caller's loop
- * then clears from there (a release it stopped in is finished first).
+ * `gc_refs` into the module's memory and back. What it leaves (all of the list when it did not
+ * apply; the rest of it when it stopped at an object to handle the host's way) the caller's loop
+ * clears. When it stopped inside a release, that release and the rest of the object's clearing
+ * are finished here, and the object is returned for the caller to finish the step (0 otherwise).
  */
-export function deleteGarbageInWasm(s: GcState, old: ListId, work: WorkCounts): boolean {
+export function deleteGarbageInWasm(s: GcState, old: ListId, work: WorkCounts): ObjIndex {
   const heap = s.heap;
+  if (!worthCopying(s, s.unreachableCount)) return 0;
   const target = applicable(s);
-  if (target === null) return false;
+  if (target === null) return 0;
   const pool = target.pool;
   const scratch = openScratch(s, target.memory, pool, s.unreachableCount);
-  if (scratch === null) return false;
+  if (scratch === null) return 0;
   const { module, regions, poolRecords, poolStacks } = scratch;
   const t = heap.tables;
   const { pools, stacks, used, releaseBits, walk, items, freed, emptied } = regions;
@@ -336,24 +346,15 @@ export function deleteGarbageInWasm(s: GcState, old: ListId, work: WorkCounts): 
   heap.metrics.refcountOps += module.ops();
   if (n !== 0) heap.metrics.onFrees(n, module.bytes(), module.liveAfterFirst());
   work.objectsVisited += module.visited();
-  if (status === 0) return true;
-  if (status === 1) finishStopped(s, old, work, module, walk, items);
-  return false;
+  return status === 1 ? finishStopped(s, module, walk, items) : 0;
 }
 
 /**
  * After the module stopped inside a release (status 1): that release finished the host's way,
- * then the rest of the clearing it was in: the items not yet dropped, the object's own extra
- * reference, the move of a survivor to `old`.
+ * then the rest of the clearing it was in (the items not yet dropped, the object's own extra
+ * reference). Returns the object being cleared.
  */
-function finishStopped(
-  s: GcState,
-  old: ListId,
-  work: WorkCounts,
-  module: CollectModule,
-  walk: number,
-  items: number,
-): void {
+function finishStopped(s: GcState, module: CollectModule, walk: number, items: number): ObjIndex {
   const heap = s.heap;
   const t = heap.tables;
   // Copied out first: host code run by the release can grow the memory.
@@ -364,9 +365,5 @@ function finishStopped(
   heap.continueRelease(stack, stack.length);
   for (const item of pending) heap.dec(item);
   if (held) heap.dec(o);
-  work.objectsVisited++;
-  if (s.lists.first(L.STILL_UNREACHABLE) === o) {
-    s.setRefs(o, Refs.NOT_COLLECTING);
-    s.lists.move(o, old);
-  }
+  return o;
 }
